@@ -1,0 +1,60 @@
+// The ccs client: one session with the node's ccsd.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "ccs/buffer.h"
+#include "ccs/group.h"
+
+namespace ccs {
+
+// Address default: $CCS_ADDRESS, else "unix:///run/ccs/ccs.sock".
+std::string DefaultAddress();
+
+struct ClientOptions {
+  std::string address = DefaultAddress();
+  // Shown by `ccsctl get sessions`.
+  std::string client_name;
+  // How long Connect waits for the daemon to answer.
+  std::chrono::milliseconds connect_timeout{5000};
+};
+
+// A session with the daemon, open from Connect until destruction. When this
+// process exits or crashes the daemon ends the session: its buffers are
+// unmapped and its groups go BROKEN for the other ranks. Buffers and groups
+// must be destroyed before their Client. Thread-safe for concurrent calls.
+class Client {
+ public:
+  // Connects and opens a session. Throws Error (UNAVAILABLE when no daemon
+  // answers within connect_timeout).
+  static std::unique_ptr<Client> Connect(const ClientOptions& options = {});
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  uint64_t session_id() const;
+
+  // Creates a shared-memory segment of `bytes` (zero-filled), maps it here and
+  // registers it with the daemon.
+  std::unique_ptr<HostBuffer> CreateHostBuffer(size_t bytes);
+  // Registers the first `bytes` of an existing segment created by this uid
+  // (shm_open name such as "/my-seg") and maps it here. The SDK does not
+  // unlink it.
+  std::unique_ptr<HostBuffer> RegisterHostBuffer(const std::string& shm_name,
+                                                 size_t bytes);
+
+  // Joins `rank` of group `name` with `world_size` ranks; blocks until every
+  // rank has joined. timeout 0: the daemon's join timeout.
+  std::unique_ptr<Group> JoinGroup(const std::string& name, uint32_t world_size,
+                                   uint32_t rank,
+                                   std::chrono::milliseconds timeout = {});
+
+ private:
+  explicit Client(std::unique_ptr<ClientImpl> impl);
+  std::unique_ptr<ClientImpl> impl_;
+};
+
+}  // namespace ccs

@@ -1,0 +1,97 @@
+// Groups and collectives.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ccs/buffer.h"
+#include "ccs/types.h"
+
+namespace ccs {
+
+class ClientImpl;
+
+// One collective call of this rank, as the daemon sees it. Counts are in
+// elements. Layouts follow NCCL (see proto/ccs/v1/collective.proto); leave
+// `send` empty for the in-place variant.
+struct CollectiveCall {
+  CollectiveKind kind = CollectiveKind::kBarrier;
+  DataType dtype = DataType::kFloat32;
+  ReduceOp op = ReduceOp::kSum;
+  uint64_t count = 0;
+  std::vector<uint64_t> counts;       // all_gather_v, reduce_scatter_v
+  std::vector<uint64_t> send_counts;  // all_to_all_v
+  std::vector<uint64_t> recv_counts;  // all_to_all_v
+  uint32_t root = 0;
+  uint32_t peer = 0;                  // send, recv
+  BufferView send;
+  BufferView recv;
+  // 0: the daemon's default op timeout.
+  std::chrono::milliseconds timeout{0};
+};
+
+// This process's membership in a group, as rank `rank()` of `size()`.
+// Every collective blocks until it has completed on this rank's buffers and
+// throws ccs::Error on failure (DEADLINE_EXCEEDED, ABORTED, INVALID_ARGUMENT,
+// ...). Not thread-safe: call collectives of one group from one thread, in
+// the same order on every rank. Destroying a Group leaves it.
+class Group {
+ public:
+  ~Group();
+  Group(const Group&) = delete;
+  Group& operator=(const Group&) = delete;
+
+  const std::string& name() const { return name_; }
+  uint64_t id() const { return id_; }
+  uint64_t epoch() const { return epoch_; }
+  uint32_t rank() const { return rank_; }
+  uint32_t size() const { return size_; }
+
+  // Runs any collective; returns this rank's sequence number of it.
+  uint64_t Run(const CollectiveCall& call);
+
+  void AllReduce(BufferView send, BufferView recv, uint64_t count, DataType dtype,
+                 ReduceOp op);
+  void AllGather(BufferView send, BufferView recv, uint64_t count, DataType dtype);
+  void AllGatherV(BufferView send, BufferView recv, std::vector<uint64_t> counts,
+                  DataType dtype);
+  void ReduceScatter(BufferView send, BufferView recv, uint64_t count, DataType dtype,
+                     ReduceOp op);
+  void ReduceScatterV(BufferView send, BufferView recv, std::vector<uint64_t> counts,
+                      DataType dtype, ReduceOp op);
+  void Reduce(BufferView send, BufferView recv, uint64_t count, DataType dtype,
+              ReduceOp op, uint32_t root);
+  void Broadcast(BufferView send, BufferView recv, uint64_t count, DataType dtype,
+                 uint32_t root);
+  void Gather(BufferView send, BufferView recv, uint64_t count, DataType dtype,
+              uint32_t root);
+  void Scatter(BufferView send, BufferView recv, uint64_t count, DataType dtype,
+               uint32_t root);
+  void AllToAll(BufferView send, BufferView recv, uint64_t count, DataType dtype);
+  void AllToAllV(BufferView send, BufferView recv, std::vector<uint64_t> send_counts,
+                 std::vector<uint64_t> recv_counts, DataType dtype);
+  void Send(BufferView send, uint64_t count, DataType dtype, uint32_t peer);
+  void Recv(BufferView recv, uint64_t count, DataType dtype, uint32_t peer);
+  void Barrier();
+
+  // Leaves the group now (idempotent; the destructor calls it and swallows
+  // errors).
+  void Leave();
+
+ private:
+  friend class ClientImpl;
+  Group(ClientImpl* client, std::string name, uint64_t id, uint64_t epoch,
+        uint32_t rank, uint32_t size);
+
+  ClientImpl* client_;
+  std::string name_;
+  uint64_t id_;
+  uint64_t epoch_;
+  uint32_t rank_;
+  uint32_t size_;
+  bool left_ = false;
+};
+
+}  // namespace ccs

@@ -1,0 +1,33 @@
+// Element types, reduce ops and collective kinds of the public SDK.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace ccs {
+
+enum class DataType {
+  kInt8, kUint8, kInt32, kInt64, kFloat16, kBfloat16, kFloat32, kFloat64,
+};
+
+enum class ReduceOp { kSum, kProd, kMin, kMax, kAvg };
+
+enum class CollectiveKind {
+  kAllReduce, kAllGather, kAllGatherV, kReduceScatter, kReduceScatterV,
+  kReduce, kBroadcast, kGather, kScatter, kAllToAll, kAllToAllV,
+  kSend, kRecv, kBarrier,
+};
+
+size_t DataTypeSize(DataType t);
+// Lower-case names: "float32", "sum", "all_reduce".
+std::string_view DataTypeName(DataType t);
+std::string_view ReduceOpName(ReduceOp op);
+std::string_view CollectiveName(CollectiveKind k);
+// Inverse of the names above; nullopt for an unknown name.
+std::optional<DataType> ParseDataType(std::string_view name);
+std::optional<ReduceOp> ParseReduceOp(std::string_view name);
+std::optional<CollectiveKind> ParseCollective(std::string_view name);
+
+}  // namespace ccs

@@ -1,0 +1,85 @@
+// Engine: what executes one collective once every rank's buffers are known.
+//
+// The executor resolves every rank's buffer references to addresses in the
+// daemon's address space, validates ranges and cross-rank agreement, and then
+// calls Execute once per op. Implementations: host/ (shared memory, this
+// node); cuda/ later.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "daemon/core/status.h"
+#include "daemon/core/types.h"
+
+namespace ccs {
+
+// One rank's memory for one op. `in` and `out` are resolved by the executor:
+// for in-place calls `in` points inside `out` (see collective.proto for where)
+// and may alias it; otherwise the ranges do not overlap. Sizes are in
+// elements of the plan's dtype.
+struct RankIo {
+  const std::byte* in = nullptr;
+  std::byte* out = nullptr;
+  uint64_t in_count = 0;
+  uint64_t out_count = 0;
+  // all_to_all_v only: this rank's per-peer send and recv counts (packed in
+  // rank order, no gaps).
+  std::vector<uint64_t> send_counts;
+  std::vector<uint64_t> recv_counts;
+};
+
+// A validated op over all ranks of a group on this node.
+//
+// Semantics per kind (N = ranks.size(), c = count):
+// - kAllReduce: out[r][i] = op_s in[s][i], i < c, for every r.
+// - kAllGather: out[r][s*c + i] = in[s][i].
+// - kAllGatherV: like all_gather with block s of counts[s] elements, packed.
+// - kReduceScatter: out[r][i] = op_s in[s][r*c + i].
+// - kReduceScatterV: block r of counts[r] elements, packed.
+// - kReduce: out[root][i] = op_s in[s][i]; other ranks' out untouched.
+// - kBroadcast: out[r][i] = in[root][i] (in of non-roots unused).
+// - kGather: out[root][s*c + i] = in[s][i].
+// - kScatter: out[r][i] = in[root][r*c + i].
+// - kAllToAll: out[r][s*c + i] = in[s][r*c + i].
+// - kAllToAllV: rank s sends send_counts[r] elements to r; blocks packed.
+// - kSend (point to point): ranks = {sender, receiver}; out[1] = in[0].
+// - kBarrier: nothing to move.
+// Reductions of float16/bfloat16 accumulate in float32; avg divides the
+// reduced value by N (integer division for integer types). Ranks are reduced
+// in rank order 0..N-1, so results are deterministic.
+struct OpPlan {
+  CollectiveKind kind = CollectiveKind::kBarrier;
+  DataType dtype = DataType::kFloat32;
+  ReduceOp op = ReduceOp::kSum;
+  uint64_t count = 0;
+  std::vector<uint64_t> counts;  // *_v: one entry per rank
+  uint32_t root = 0;
+  std::vector<RankIo> ranks;     // index = rank in the group
+};
+
+class Engine {
+ public:
+  virtual ~Engine() = default;
+  // Runs `plan` to completion on the calling thread (it may fan work out to
+  // the engine's own threads and waits for them). Returns OK only when every
+  // rank's output is complete. Thread-safe: several groups' executors may
+  // call concurrently on disjoint memory.
+  virtual Status Execute(const OpPlan& plan) = 0;
+  virtual std::string_view Name() const = 0;
+};
+
+struct HostEngineOptions {
+  // Threads used for one large op; 0 means std::thread::hardware_concurrency().
+  unsigned threads = 0;
+  // Ops below this many bytes per rank run on the calling thread alone.
+  size_t parallel_threshold_bytes = 1 << 20;
+};
+
+// The host engine: shared-memory buffers of ranks on this node.
+std::unique_ptr<Engine> MakeHostEngine(const HostEngineOptions& options);
+
+}  // namespace ccs
