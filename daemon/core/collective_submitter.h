@@ -1,0 +1,41 @@
+// CollectiveSubmitter: turns one rank's collective request into an Arrival
+// for its group, validating everything before any memory is touched.
+#pragma once
+
+#include <chrono>
+
+#include "daemon/core/buffer_registry.h"
+#include "daemon/core/call.h"
+#include "daemon/core/group_registry.h"
+#include "daemon/core/session_manager.h"
+
+namespace ccs {
+
+class CollectiveSubmitter {
+ public:
+  CollectiveSubmitter(SessionManager* sessions, BufferRegistry* buffers,
+                      GroupRegistry* groups, std::chrono::milliseconds default_timeout)
+      : sessions_(sessions), buffers_(buffers), groups_(groups),
+        default_timeout_(default_timeout) {}
+
+  // Authorizes the caller, finds its rank in the group, checks the call's
+  // layout and resolves its buffer ranges, then queues it on the group.
+  // `done` runs exactly once: at once with the first error found (the op
+  // then never reaches the group and consumes no sequence number), or when
+  // the op completes or fails on the group. Thread-safe; never blocks on the
+  // collective.
+  void Submit(const PeerIdentity& caller, uint64_t session_id, uint64_t group_id,
+              CollectiveCall call, CollectiveDone done);
+
+ private:
+  // Resolves the ranges `layout` needs into `arrival`.
+  Status Resolve(uint64_t session_id, const CollectiveCall& call, const RankLayout& layout,
+                 Arrival& arrival) const;
+
+  SessionManager* const sessions_;
+  BufferRegistry* const buffers_;
+  GroupRegistry* const groups_;
+  const std::chrono::milliseconds default_timeout_;
+};
+
+}  // namespace ccs

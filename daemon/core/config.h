@@ -1,0 +1,85 @@
+// Daemon configuration: every tunable defined once, with one default.
+//
+// Precedence: flag > CCS_* environment variable > YAML file > default.
+// ConfigLoader records where each effective value came from so
+// `ccsd --print-config` can show it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "daemon/core/status.h"
+
+namespace ccs {
+
+struct Limits {
+  uint32_t max_buffers_per_session = 1024;
+  uint64_t max_mapped_bytes_per_session = uint64_t{64} << 30;
+  uint32_t max_groups_per_session = 256;
+};
+
+struct Config {
+  // Unix socket path (a "unix://" prefix is accepted and stripped).
+  std::string socket = "/run/ccs/ccs.sock";
+  // Permission bits of the socket file.
+  uint32_t socket_mode = 0660;
+  // Group owning the socket file; empty keeps the daemon's group.
+  std::string socket_group;
+  // Optional TCP listener ("127.0.0.1:7070") serving inspection and health
+  // only: sessions need the Unix socket's peer credentials.
+  std::string tcp_listen;
+  std::string log_level = "info";   // trace|debug|info|warn|error
+  std::string log_format = "text";  // text|json
+  // Default deadline for all ranks to arrive at a collective and finish it.
+  uint32_t op_timeout_ms = 300000;
+  // Default deadline for every rank to join a group.
+  uint32_t join_timeout_ms = 60000;
+  // Host engine threads per large op; 0 = all cores.
+  uint32_t host_threads = 0;
+  Limits limits;
+};
+
+// Where an effective value came from.
+enum class ConfigSource { kDefault, kFile, kEnv, kFlag };
+std::string_view ConfigSourceName(ConfigSource s);
+
+// Describes one option: its YAML key (dotted for nesting, e.g.
+// "limits.max_buffers_per_session"), environment variable and flag.
+struct ConfigOption {
+  std::string key;
+  std::string env;   // CCS_...
+  std::string flag;  // --...
+  std::string help;
+};
+
+// The options, in the order --print-config shows them.
+const std::vector<ConfigOption>& ConfigOptions();
+
+// Builds a Config from its sources. Not thread-safe; used once at startup.
+class ConfigLoader {
+ public:
+  // `flags` maps option keys to values given on the command line (only the
+  // ones the user set). `env` is the environment (e.g. from environ).
+  // `file` is a YAML path; empty means no file.
+  Status Load(const std::string& file, const std::map<std::string, std::string>& env,
+              const std::map<std::string, std::string>& flags);
+
+  const Config& config() const { return config_; }
+  ConfigSource source(const std::string& key) const;
+  // YAML text of the effective configuration, each line commented with its
+  // source.
+  std::string Render() const;
+
+ private:
+  Status Apply(const std::string& key, const std::string& value, ConfigSource source);
+
+  Config config_;
+  std::map<std::string, ConfigSource> sources_;
+};
+
+// The current process environment as a map.
+std::map<std::string, std::string> ProcessEnvironment();
+
+}  // namespace ccs

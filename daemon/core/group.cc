@@ -1,0 +1,442 @@
+#include "daemon/core/group.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace ccs {
+namespace {
+
+std::string RankList(const std::vector<uint32_t>& ranks) {
+  std::string s = "[";
+  for (size_t i = 0; i < ranks.size(); ++i) s += (i ? "," : "") + std::to_string(ranks[i]);
+  return s + "]";
+}
+
+std::chrono::milliseconds Millis(Clock::duration d) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(d);
+}
+
+}  // namespace
+
+std::shared_ptr<Group> Group::Create(uint64_t id, std::string name, uint64_t epoch,
+                                     uint32_t world_size, Engine* engine,
+                                     Clock::time_point join_deadline,
+                                     DestroyedCallback on_destroyed) {
+  std::shared_ptr<Group> g(new Group(id, std::move(name), epoch, world_size, engine,
+                                     join_deadline, std::move(on_destroyed)));
+  // The thread holds a reference until it stops, so the group outlives it.
+  g->thread_ = std::thread([self = g] { self->Run(); });
+  g->thread_.detach();
+  return g;
+}
+
+Group::Group(uint64_t id, std::string name, uint64_t epoch, uint32_t world_size,
+             Engine* engine, Clock::time_point join_deadline,
+             DestroyedCallback on_destroyed)
+    : id_(id),
+      name_(std::move(name)),
+      epoch_(epoch),
+      world_size_(world_size),
+      engine_(engine),
+      created_(Clock::now()),
+      on_destroyed_(std::move(on_destroyed)),
+      join_deadline_(join_deadline),
+      members_(world_size) {}
+
+Group::~Group() = default;
+
+GroupState Group::state() const {
+  std::lock_guard lock(mu_);
+  return state_;
+}
+
+Status Group::Join(uint32_t rank, uint32_t world_size, const Session& session,
+                   Clock::time_point deadline, JoinDone done) {
+  Completions out;
+  {
+    std::lock_guard lock(mu_);
+    if (state_ != GroupState::kForming) {
+      return FailedPrecondition("group '" + name_ + "' epoch " + std::to_string(epoch_) +
+                                " is " + std::string(GroupStateName(state_)) +
+                                ", no longer accepting joins");
+    }
+    if (world_size != world_size_) {
+      return InvalidArgument("group '" + name_ + "' is forming with world size " +
+                             std::to_string(world_size_) + ", but this join says " +
+                             std::to_string(world_size) + "; every rank must pass the same");
+    }
+    Member& m = members_[rank];
+    if (m.joined && m.session.id != session.id) {
+      return AlreadyExists("rank " + std::to_string(rank) + " of group '" + name_ +
+                           "' is already taken by session " + std::to_string(m.session.id) +
+                           " (pid " + std::to_string(m.session.identity.pid) +
+                           "); each rank joins once");
+    }
+    m.joined = true;
+    m.alive = true;
+    m.session = session;
+    m.join_done = std::move(done);
+    join_deadline_ = std::min(join_deadline_, deadline);
+    if (std::all_of(members_.begin(), members_.end(),
+                    [](const Member& x) { return x.joined; })) {
+      state_ = GroupState::kReady;
+      spdlog::info("group '{}' epoch {} is READY with {} ranks", name_, epoch_, world_size_);
+      FinishJoinsLocked(Status::Ok(), out);
+    }
+  }
+  cv_.notify_all();
+  for (auto& fn : out) fn();
+  return Status::Ok();
+}
+
+void Group::FinishJoinsLocked(const Status& status, Completions& out) {
+  for (uint32_t i = 0; i < world_size_; ++i) {
+    if (!members_[i].join_done) continue;
+    JoinResult r{id_, epoch_, world_size_, i};
+    out.push_back([d = std::move(members_[i].join_done), status, r] { d(status, r); });
+    members_[i].join_done = nullptr;
+  }
+}
+
+std::optional<uint32_t> Group::RankOf(uint64_t session_id) const {
+  std::lock_guard lock(mu_);
+  for (uint32_t r = 0; r < world_size_; ++r) {
+    if (members_[r].alive && members_[r].session.id == session_id) return r;
+  }
+  return std::nullopt;
+}
+
+void Group::Submit(uint32_t rank, Arrival arrival) {
+  Completions out;
+  {
+    std::lock_guard lock(mu_);
+    if (state_ != GroupState::kReady) {
+      Status s = state_ == GroupState::kBroken
+                     ? Aborted("group '" + name_ + "' is BROKEN: " + broken_reason_ +
+                               "; form it again to continue")
+                     : FailedPrecondition("group '" + name_ + "' is " +
+                                          std::string(GroupStateName(state_)));
+      out.push_back([d = std::move(arrival.done), s] { d(s, 0); });
+    } else if (IsPointToPoint(arrival.call.kind)) {
+      SubmitPointToPointLocked(rank, std::move(arrival), out);
+    } else {
+      SubmitCollectiveLocked(rank, std::move(arrival), out);
+    }
+  }
+  cv_.notify_all();
+  for (auto& fn : out) fn();
+}
+
+void Group::SubmitCollectiveLocked(uint32_t rank, Arrival arrival, Completions& out) {
+  const uint64_t seq = ++members_[rank].next_seq;
+  PendingOp& op = pending_[seq];
+  if (op.ranks.empty()) {
+    op.ranks.resize(world_size_);
+    op.first_arrival = arrival.arrived;
+  }
+  op.deadline = std::min(op.deadline, arrival.deadline);
+  ++op.arrived;
+  for (uint32_t r = 0; r < world_size_ && !op.failed; ++r) {
+    if (!op.ranks[r]) continue;
+    std::string why = MismatchBetween(op.ranks[r]->call, r, arrival.call, rank);
+    if (why.empty()) continue;
+    op.failed = InvalidArgument("collective mismatch at sequence " + std::to_string(seq) +
+                                " of group '" + name_ + "': " + why +
+                                "; every rank must make the same calls in the same order");
+    spdlog::warn("{}", op.failed->message());
+    for (auto& a : op.ranks) {
+      if (a) out.push_back([d = std::move(a->done), s = *op.failed, seq] { d(s, seq); });
+      a.reset();
+    }
+  }
+  if (op.failed) {
+    out.push_back([d = std::move(arrival.done), s = *op.failed, seq] { d(s, seq); });
+  } else {
+    op.ranks[rank] = std::move(arrival);
+  }
+  if (op.arrived < world_size_) return;
+  if (!op.failed) {
+    ReadyOp ready{seq, {}, {}, {}};
+    for (uint32_t r = 0; r < world_size_; ++r) {
+      ready.ranks.push_back(r);
+      ready.arrivals.push_back(std::move(*op.ranks[r]));
+    }
+    StatusOr<OpPlan> plan = BuildCollectivePlan(ready.arrivals);
+    if (plan.ok()) {
+      ready.plan = std::move(plan.value());
+      ready_.push_back(std::move(ready));
+    } else {
+      for (Arrival& a : ready.arrivals) {
+        out.push_back([d = std::move(a.done), s = plan.status(), seq] { d(s, seq); });
+      }
+    }
+  }
+  pending_.erase(seq);
+}
+
+void Group::SubmitPointToPointLocked(uint32_t rank, Arrival arrival, Completions& out) {
+  const bool is_send = arrival.call.kind == CollectiveKind::kSend;
+  const uint32_t src = is_send ? rank : arrival.call.peer;
+  const uint32_t dst = is_send ? arrival.call.peer : rank;
+  Channel& ch = channels_[{src, dst}];
+  (is_send ? ch.sends : ch.recvs).push_back(std::move(arrival));
+  MatchChannelLocked(ch, src, dst, out);
+}
+
+void Group::MatchChannelLocked(Channel& ch, uint32_t src, uint32_t dst, Completions& out) {
+  while (!ch.sends.empty() && !ch.recvs.empty()) {
+    const uint64_t seq = ++ch.next_seq;
+    ReadyOp ready{seq, {}, {src, dst}, {}};
+    ready.arrivals.push_back(std::move(ch.sends.front()));
+    ready.arrivals.push_back(std::move(ch.recvs.front()));
+    ch.sends.pop_front();
+    ch.recvs.pop_front();
+    StatusOr<OpPlan> plan =
+        BuildPointToPointPlan(ready.arrivals[0], src, ready.arrivals[1], dst);
+    if (plan.ok()) {
+      ready.plan = std::move(plan.value());
+      ready_.push_back(std::move(ready));
+      continue;
+    }
+    for (Arrival& a : ready.arrivals) {
+      out.push_back([d = std::move(a.done), s = plan.status(), seq] { d(s, seq); });
+    }
+  }
+}
+
+bool Group::RemoveMember(uint32_t rank, const std::string& why) {
+  Completions out;
+  bool destroyed = false;
+  {
+    std::lock_guard lock(mu_);
+    Member& m = members_[rank];
+    if (!m.alive) return false;
+    m.alive = false;
+    if (state_ == GroupState::kForming) {
+      m.joined = false;
+      m.join_done = nullptr;  // its call is gone with its session
+    } else if (state_ == GroupState::kReady) {
+      BreakLocked("rank " + std::to_string(rank) + " (pid " +
+                      std::to_string(m.session.identity.pid) + ", session " +
+                      std::to_string(m.session.id) + ") " + why,
+                  out);
+    }
+    destroyed = std::none_of(members_.begin(), members_.end(),
+                             [](const Member& x) { return x.alive; });
+    if (destroyed) {
+      FailAllPendingLocked(Aborted("group '" + name_ + "' was destroyed"), out);
+      state_ = GroupState::kDestroyed;
+      stop_ = true;
+    }
+  }
+  cv_.notify_all();
+  for (auto& fn : out) fn();
+  return destroyed;
+}
+
+void Group::Shutdown(const Status& status) {
+  Completions out;
+  {
+    std::lock_guard lock(mu_);
+    FinishJoinsLocked(status, out);
+    FailAllPendingLocked(status, out);
+    state_ = GroupState::kDestroyed;
+    stop_ = true;
+  }
+  cv_.notify_all();
+  for (auto& fn : out) fn();
+}
+
+void Group::BreakLocked(const std::string& reason, Completions& out) {
+  if (state_ != GroupState::kReady) return;
+  state_ = GroupState::kBroken;
+  broken_reason_ = reason;
+  spdlog::error("group '{}' epoch {} is BROKEN: {}", name_, epoch_, reason);
+  FailAllPendingLocked(Aborted("group '" + name_ + "' is BROKEN: " + reason), out);
+}
+
+void Group::FailAllPendingLocked(const Status& status, Completions& out) {
+  for (auto& [seq, op] : pending_) {
+    for (auto& a : op.ranks) {
+      if (a) out.push_back([d = std::move(a->done), status, s = seq] { d(status, s); });
+    }
+  }
+  pending_.clear();
+  for (auto& [key, ch] : channels_) {
+    for (auto* q : {&ch.sends, &ch.recvs}) {
+      for (Arrival& a : *q) out.push_back([d = std::move(a.done), status] { d(status, 0); });
+      q->clear();
+    }
+  }
+  for (ReadyOp& op : ready_) {
+    for (Arrival& a : op.arrivals) {
+      out.push_back([d = std::move(a.done), status, s = op.seq] { d(status, s); });
+    }
+  }
+  ready_.clear();
+}
+
+std::vector<uint32_t> Group::MissingLocked(const PendingOp& op) const {
+  std::vector<uint32_t> missing;
+  for (uint32_t r = 0; r < world_size_; ++r) {
+    if (!op.ranks[r]) missing.push_back(r);
+  }
+  return missing;
+}
+
+void Group::ExpireLocked(Clock::time_point now, Completions& out) {
+  if (state_ == GroupState::kForming && now >= join_deadline_) {
+    std::vector<uint32_t> missing;
+    for (uint32_t r = 0; r < world_size_; ++r) {
+      if (!members_[r].joined) missing.push_back(r);
+    }
+    Status s = DeadlineExceeded(
+        "group '" + name_ + "' did not form before its join deadline: ranks " +
+        RankList(missing) + " of " + std::to_string(world_size_) +
+        " never joined; start them or raise the join timeout");
+    spdlog::warn("{}", s.message());
+    FinishJoinsLocked(s, out);
+    state_ = GroupState::kDestroyed;
+    stop_ = true;
+    return;
+  }
+  for (auto& [seq, op] : pending_) {
+    if (now < op.deadline || op.failed) continue;
+    std::vector<uint32_t> missing = MissingLocked(op);
+    const CollectiveCall* call = nullptr;
+    for (auto& a : op.ranks) if (a && !call) call = &a->call;
+    std::string what = call ? DescribeCall(*call) : "collective";
+    Status s = DeadlineExceeded(
+        what + " at sequence " + std::to_string(seq) + " of group '" + name_ +
+        "' timed out after " + std::to_string(Millis(now - op.first_arrival).count()) +
+        " ms: ranks " + RankList(missing) + " never arrived");
+    for (auto& a : op.ranks) {
+      if (a) out.push_back([d = std::move(a->done), s, q = seq] { d(s, q); });
+      a.reset();
+    }
+    BreakLocked(s.message(), out);
+    return;  // BreakLocked cleared every pending op
+  }
+  for (auto& [key, ch] : channels_) {
+    for (auto* q : {&ch.sends, &ch.recvs}) {
+      if (q->empty() || now < q->front().deadline) continue;
+      const bool send = q == &ch.sends;
+      Status s = DeadlineExceeded(
+          std::string(send ? "send" : "recv") + " from rank " + std::to_string(key.first) +
+          " to rank " + std::to_string(key.second) + " of group '" + name_ +
+          "' timed out: rank " + std::to_string(send ? key.second : key.first) +
+          " never posted the matching " + (send ? "recv" : "send"));
+      out.push_back([d = std::move(q->front().done), s] { d(s, 0); });
+      q->pop_front();
+      BreakLocked(s.message(), out);
+      return;
+    }
+  }
+}
+
+Clock::time_point Group::NextDeadlineLocked() const {
+  Clock::time_point next = Clock::time_point::max();
+  if (state_ == GroupState::kForming) next = join_deadline_;
+  for (const auto& [seq, op] : pending_) next = std::min(next, op.deadline);
+  for (const auto& [key, ch] : channels_) {
+    if (!ch.sends.empty()) next = std::min(next, ch.sends.front().deadline);
+    if (!ch.recvs.empty()) next = std::min(next, ch.recvs.front().deadline);
+  }
+  return next;
+}
+
+void Group::Run() {
+  std::unique_lock lock(mu_);
+  while (!stop_) {
+    if (!ready_.empty()) {
+      ReadyOp op = std::move(ready_.front());
+      ready_.pop_front();
+      lock.unlock();
+      Execute(op);
+      lock.lock();
+      continue;
+    }
+    Completions out;
+    ExpireLocked(Clock::now(), out);
+    if (!out.empty() || stop_) {
+      bool destroyed = stop_;
+      lock.unlock();
+      for (auto& fn : out) fn();
+      if (destroyed && on_destroyed_) on_destroyed_(id_);
+      lock.lock();
+      continue;
+    }
+    Clock::time_point next = NextDeadlineLocked();
+    if (next == Clock::time_point::max()) {
+      cv_.wait(lock);
+    } else {
+      cv_.wait_until(lock, next);
+    }
+  }
+}
+
+void Group::Execute(ReadyOp& op) {
+  Status status = engine_->Execute(op.plan);
+  if (!status.ok()) {
+    spdlog::error("group '{}' {} at sequence {} failed in engine {}: {}", name_,
+                  CollectiveName(op.arrivals[0].call.kind), op.seq, engine_->Name(),
+                  status.ToString());
+  }
+  if (!IsPointToPoint(op.arrivals[0].call.kind)) {
+    std::lock_guard lock(mu_);
+    for (uint32_t r : op.ranks) {
+      members_[r].last_completed_seq = std::max(members_[r].last_completed_seq, op.seq);
+    }
+  }
+  for (Arrival& a : op.arrivals) a.done(status, op.seq);
+}
+
+GroupView Group::View() const {
+  std::lock_guard lock(mu_);
+  const Clock::time_point now = Clock::now();
+  GroupView v;
+  v.id = id_;
+  v.name = name_;
+  v.epoch = epoch_;
+  v.state = state_;
+  v.world_size = world_size_;
+  v.broken_reason = broken_reason_;
+  v.age = Millis(now - created_);
+  v.completed_seq = UINT64_MAX;
+  for (uint32_t r = 0; r < world_size_; ++r) {
+    const Member& m = members_[r];
+    v.joined += m.joined ? 1 : 0;
+    v.completed_seq = std::min(v.completed_seq, m.last_completed_seq);
+    v.members.push_back(MemberView{r, m.joined, m.alive, m.session.id, m.session.identity.pid,
+                                   m.session.identity.uid, m.last_completed_seq});
+  }
+  for (const auto& [seq, op] : pending_) {
+    InFlightView f;
+    f.seq = seq;
+    for (uint32_t r = 0; r < world_size_; ++r) {
+      if (op.ranks[r]) {
+        f.arrived.push_back(r);
+        if (f.arrived.size() == 1) f.call = op.ranks[r]->call;
+      }
+    }
+    f.missing = MissingLocked(op);
+    f.waiting = Millis(now - op.first_arrival);
+    v.in_flight.push_back(std::move(f));
+  }
+  for (const auto& [key, ch] : channels_) {
+    for (const auto* q : {&ch.sends, &ch.recvs}) {
+      if (q->empty()) continue;
+      InFlightView f;
+      f.call = q->front().call;
+      const bool send = q == &ch.sends;
+      f.arrived = {send ? key.first : key.second};
+      f.missing = {send ? key.second : key.first};
+      f.waiting = Millis(now - q->front().arrived);
+      v.in_flight.push_back(std::move(f));
+    }
+  }
+  return v;
+}
+
+}  // namespace ccs

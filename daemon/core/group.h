@@ -1,0 +1,191 @@
+// Group: one epoch of a named set of ranks on this node, and the ordered
+// executor of its collectives.
+//
+// Life: FORMING (ranks join) -> READY (all joined) -> BROKEN (a rank died or
+// left, an op timed out) -> DESTROYED (no live member left, or formation
+// failed). Each group has one executor thread that owns the op order:
+// collectives run in sequence-number order, point-to-point pairs in the order
+// they were posted, and every wait has a deadline. gRPC threads never block
+// here: results arrive through the Done callbacks, which run on the executor
+// thread (or on the caller's thread for immediate errors) without any group
+// lock held.
+//
+// Thread-safe. Lock order: GroupRegistry's lock before a Group's lock.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "daemon/core/arrival.h"
+#include "daemon/core/call.h"
+#include "daemon/core/mapping.h"
+#include "daemon/core/session_manager.h"
+#include "daemon/core/status.h"
+#include "daemon/core/types.h"
+#include "daemon/engine/engine.h"
+
+namespace ccs {
+
+struct JoinResult {
+  uint64_t group_id = 0;
+  uint64_t epoch = 0;
+  uint32_t world_size = 0;
+  uint32_t rank = 0;
+};
+using JoinDone = std::function<void(const Status&, const JoinResult&)>;
+// Snapshot for inspection.
+struct MemberView {
+  uint32_t rank = 0;
+  bool joined = false;
+  bool alive = false;
+  uint64_t session_id = 0;
+  int32_t pid = 0;
+  uint32_t uid = 0;
+  uint64_t last_completed_seq = 0;
+};
+struct InFlightView {
+  uint64_t seq = 0;
+  CollectiveCall call;  // of the first rank that arrived
+  std::vector<uint32_t> arrived;
+  std::vector<uint32_t> missing;
+  std::chrono::milliseconds waiting{0};
+};
+struct GroupView {
+  uint64_t id = 0;
+  std::string name;
+  uint64_t epoch = 0;
+  GroupState state = GroupState::kForming;
+  uint32_t world_size = 0;
+  uint32_t joined = 0;
+  uint64_t completed_seq = 0;
+  std::string broken_reason;
+  std::chrono::milliseconds age{0};
+  std::vector<MemberView> members;
+  std::vector<InFlightView> in_flight;
+};
+
+class Group : public std::enable_shared_from_this<Group> {
+ public:
+  // Called on the executor thread once the group is DESTROYED by its own
+  // doing (formation deadline), so the registry can forget it.
+  using DestroyedCallback = std::function<void(uint64_t group_id)>;
+
+  // Creates a FORMING group and starts its executor thread.
+  static std::shared_ptr<Group> Create(uint64_t id, std::string name, uint64_t epoch,
+                                       uint32_t world_size, Engine* engine,
+                                       Clock::time_point join_deadline,
+                                       DestroyedCallback on_destroyed);
+  ~Group();
+
+  uint64_t id() const { return id_; }
+  const std::string& name() const { return name_; }
+  uint64_t epoch() const { return epoch_; }
+  uint32_t world_size() const { return world_size_; }
+  GroupState state() const;
+
+  // Adds `rank` for `session` while FORMING; `done` runs when the group is
+  // READY or formation fails. A rank re-joined by the same session replaces
+  // its earlier (abandoned) join. Errors (returned, `done` not called):
+  // INVALID_ARGUMENT for a world size other than the group's, ALREADY_EXISTS
+  // for a rank another session holds, FAILED_PRECONDITION unless FORMING.
+  Status Join(uint32_t rank, uint32_t world_size, const Session& session,
+              Clock::time_point deadline, JoinDone done);
+
+  // The rank `session_id` holds as a live member, if any.
+  std::optional<uint32_t> RankOf(uint64_t session_id) const;
+
+  // Queues op `arrival` of `rank`. `done` always runs exactly once.
+  void Submit(uint32_t rank, Arrival arrival);
+
+  // `rank` left or its session ended; `why` says which. A READY group goes
+  // BROKEN and every pending op fails with ABORTED naming the rank; while
+  // FORMING the rank's place is freed. Returns true when no live member is
+  // left: the group is then DESTROYED and its executor stops.
+  bool RemoveMember(uint32_t rank, const std::string& why);
+
+  // Fails everything pending with `status`, marks the group DESTROYED and
+  // stops the executor (daemon shutdown).
+  void Shutdown(const Status& status);
+
+  GroupView View() const;
+
+ private:
+  struct Member {
+    bool joined = false;
+    bool alive = false;
+    Session session;
+    JoinDone join_done;
+    uint64_t next_seq = 0;
+    uint64_t last_completed_seq = 0;
+  };
+  // Ops of one sequence number, until every rank arrived.
+  struct PendingOp {
+    std::vector<std::optional<Arrival>> ranks;
+    uint32_t arrived = 0;
+    Clock::time_point first_arrival;
+    Clock::time_point deadline = Clock::time_point::max();
+    std::optional<Status> failed;  // mismatch: later arrivals fail too
+  };
+  // Point-to-point queues from one rank to another.
+  struct Channel {
+    std::deque<Arrival> sends;
+    std::deque<Arrival> recvs;
+    uint64_t next_seq = 0;
+  };
+  // An op whose ranks all arrived, waiting for the executor.
+  struct ReadyOp {
+    uint64_t seq = 0;
+    OpPlan plan;
+    std::vector<uint32_t> ranks;    // group ranks, in plan order
+    std::vector<Arrival> arrivals;  // same order
+  };
+  using Completions = std::vector<std::function<void()>>;
+
+  Group(uint64_t id, std::string name, uint64_t epoch, uint32_t world_size,
+        Engine* engine, Clock::time_point join_deadline, DestroyedCallback on_destroyed);
+
+  void Run();
+  // All `Locked` helpers need mu_ held; they queue callbacks in `out`.
+  void SubmitCollectiveLocked(uint32_t rank, Arrival arrival, Completions& out);
+  void SubmitPointToPointLocked(uint32_t rank, Arrival arrival, Completions& out);
+  void MatchChannelLocked(Channel& ch, uint32_t src, uint32_t dst, Completions& out);
+  void ExpireLocked(Clock::time_point now, Completions& out);
+  void BreakLocked(const std::string& reason, Completions& out);
+  void FailAllPendingLocked(const Status& status, Completions& out);
+  void BecomeReadyLocked(Completions& out);
+  Clock::time_point NextDeadlineLocked() const;
+  std::vector<uint32_t> MissingLocked(const PendingOp& op) const;
+  void Execute(ReadyOp& op);
+  void FinishJoinsLocked(const Status& status, Completions& out);
+
+  const uint64_t id_;
+  const std::string name_;
+  const uint64_t epoch_;
+  const uint32_t world_size_;
+  Engine* const engine_;
+  const Clock::time_point created_;
+  const DestroyedCallback on_destroyed_;
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  GroupState state_ = GroupState::kForming;
+  Clock::time_point join_deadline_;
+  std::string broken_reason_;
+  std::vector<Member> members_;
+  std::map<uint64_t, PendingOp> pending_;
+  std::map<std::pair<uint32_t, uint32_t>, Channel> channels_;
+  std::deque<ReadyOp> ready_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace ccs

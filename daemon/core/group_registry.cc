@@ -1,0 +1,130 @@
+#include "daemon/core/group_registry.h"
+
+namespace ccs {
+
+GroupRegistry::GroupRegistry(Engine* engine, const Config& config)
+    : engine_(engine),
+      default_join_timeout_(config.join_timeout_ms),
+      limits_(config.limits) {}
+
+Status GroupRegistry::Join(const Session& session, const JoinRequest& request,
+                           JoinDone done) {
+  if (request.name.empty() || request.name.size() > 256) {
+    return InvalidArgument("group name must be 1-256 characters");
+  }
+  if (request.world_size == 0) return InvalidArgument("world size must be at least 1");
+  if (request.rank >= request.world_size) {
+    return InvalidArgument("rank " + std::to_string(request.rank) +
+                           " is out of range for world size " +
+                           std::to_string(request.world_size) + " (ranks are 0.." +
+                           std::to_string(request.world_size - 1) + ")");
+  }
+  auto timeout = request.timeout.count() > 0 ? request.timeout : default_join_timeout_;
+  Clock::time_point deadline = Clock::now() + timeout;
+
+  std::lock_guard lock(mu_);
+  uint32_t memberships = 0;
+  for (const auto& [id, g] : by_id_) memberships += g->RankOf(session.id) ? 1 : 0;
+  if (memberships >= limits_.max_groups_per_session) {
+    return ResourceExhausted("session " + std::to_string(session.id) + " is already in " +
+                             std::to_string(memberships) +
+                             " groups, the limit (limits.max_groups_per_session)");
+  }
+  std::shared_ptr<Group>& current = by_name_[request.name];
+  if (current && current->state() == GroupState::kReady) {
+    return AlreadyExists("group '" + request.name + "' epoch " +
+                         std::to_string(current->epoch()) +
+                         " is already formed and READY; use another name or wait until "
+                         "its members leave");
+  }
+  if (!current || current->state() != GroupState::kForming) {
+    uint64_t id = next_id_++;
+    current = Group::Create(id, request.name, ++epochs_[request.name], request.world_size,
+                            engine_, deadline, [this](uint64_t gid) { Forget(gid); });
+    by_id_[id] = current;
+  }
+  return current->Join(request.rank, request.world_size, session, deadline,
+                       std::move(done));
+}
+
+StatusOr<Membership> GroupRegistry::Find(uint64_t session_id, uint64_t group_id) const {
+  std::lock_guard lock(mu_);
+  auto it = by_id_.find(group_id);
+  if (it == by_id_.end()) {
+    return NotFound("group " + std::to_string(group_id) +
+                    " does not exist (never formed, or destroyed)");
+  }
+  std::optional<uint32_t> rank = it->second->RankOf(session_id);
+  if (!rank) {
+    return NotFound("session " + std::to_string(session_id) +
+                    " is not a member of group '" + it->second->name() + "'");
+  }
+  return Membership{it->second, *rank};
+}
+
+Status GroupRegistry::Leave(uint64_t session_id, uint64_t group_id) {
+  ASSIGN_OR_RETURN(Membership m, Find(session_id, group_id));
+  if (m.group->RemoveMember(m.rank, "left the group")) Forget(group_id);
+  return Status::Ok();
+}
+
+void GroupRegistry::OnSessionClosed(const Session& session) {
+  std::vector<Membership> memberships;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [id, g] : by_id_) {
+      if (auto rank = g->RankOf(session.id)) memberships.push_back({g, *rank});
+    }
+  }
+  for (const Membership& m : memberships) {
+    if (m.group->RemoveMember(m.rank, "disconnected: its process exited or closed its "
+                                      "session")) {
+      Forget(m.group->id());
+    }
+  }
+}
+
+void GroupRegistry::Forget(uint64_t group_id) {
+  std::lock_guard lock(mu_);
+  auto it = by_id_.find(group_id);
+  if (it == by_id_.end()) return;
+  auto named = by_name_.find(it->second->name());
+  if (named != by_name_.end() && named->second == it->second) by_name_.erase(named);
+  by_id_.erase(it);
+}
+
+std::vector<std::shared_ptr<Group>> GroupRegistry::List() const {
+  std::lock_guard lock(mu_);
+  std::vector<std::shared_ptr<Group>> out;
+  for (const auto& [id, g] : by_id_) out.push_back(g);
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return a->name() != b->name() ? a->name() < b->name() : a->epoch() < b->epoch();
+  });
+  return out;
+}
+
+StatusOr<std::shared_ptr<Group>> GroupRegistry::FindByName(const std::string& name) const {
+  std::lock_guard lock(mu_);
+  auto it = by_name_.find(name);
+  if (it == by_name_.end() || !it->second) {
+    return NotFound("no group named '" + name + "' on this daemon");
+  }
+  return it->second;
+}
+
+void GroupRegistry::ShutdownAll(const Status& status) {
+  std::map<uint64_t, std::shared_ptr<Group>> groups;
+  {
+    std::lock_guard lock(mu_);
+    groups.swap(by_id_);
+    by_name_.clear();
+  }
+  for (auto& [id, g] : groups) g->Shutdown(status);
+}
+
+void GroupRegistry::SetLimits(const Limits& limits) {
+  std::lock_guard lock(mu_);
+  limits_ = limits;
+}
+
+}  // namespace ccs

@@ -1,0 +1,84 @@
+// GroupRegistry: every group of this daemon, by id and by name.
+//
+// A name has at most one current group; forming a name again after its group
+// broke or was destroyed makes a new group with the next epoch. Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "daemon/core/config.h"
+#include "daemon/core/group.h"
+#include "daemon/core/session_manager.h"
+#include "daemon/core/status.h"
+#include "daemon/engine/engine.h"
+
+namespace ccs {
+
+struct JoinRequest {
+  std::string name;
+  uint32_t world_size = 0;
+  uint32_t rank = 0;
+  std::chrono::milliseconds timeout{0};  // 0: config's join_timeout_ms
+};
+
+// A group and the rank a session holds in it.
+struct Membership {
+  std::shared_ptr<Group> group;
+  uint32_t rank = 0;
+};
+
+class GroupRegistry {
+ public:
+  GroupRegistry(Engine* engine, const Config& config);
+
+  // Joins `session` to the group named in `request`. `done` runs once, when
+  // the group is READY or formation fails (DEADLINE_EXCEEDED naming the
+  // missing ranks). Errors found at once are returned and `done` is not
+  // called: INVALID_ARGUMENT (empty name, world size 0, rank out of range,
+  // world size differing from the forming group's), ALREADY_EXISTS (rank
+  // taken, or the name's group is READY), RESOURCE_EXHAUSTED (session's group
+  // limit).
+  Status Join(const Session& session, const JoinRequest& request, JoinDone done);
+
+  // The group `group_id` and the rank `session_id` holds in it: NOT_FOUND if
+  // the group does not exist or the session is not a live member of it.
+  StatusOr<Membership> Find(uint64_t session_id, uint64_t group_id) const;
+
+  // `session_id` leaves `group_id`; see Group::RemoveMember.
+  Status Leave(uint64_t session_id, uint64_t group_id);
+
+  // The session ended (its process exited or closed the stream): it leaves
+  // every group it was a member of, which breaks them for the others.
+  void OnSessionClosed(const Session& session);
+
+  // Current groups, ordered by name.
+  std::vector<std::shared_ptr<Group>> List() const;
+  // NOT_FOUND if no current group has that name.
+  StatusOr<std::shared_ptr<Group>> FindByName(const std::string& name) const;
+
+  // Fails everything in every group with `status` and forgets them.
+  void ShutdownAll(const Status& status);
+
+  void SetLimits(const Limits& limits);
+
+ private:
+  void Forget(uint64_t group_id);
+
+  Engine* const engine_;
+  const std::chrono::milliseconds default_join_timeout_;
+
+  mutable std::mutex mu_;
+  Limits limits_;
+  uint64_t next_id_ = 1;
+  std::map<uint64_t, std::shared_ptr<Group>> by_id_;
+  std::map<std::string, std::shared_ptr<Group>> by_name_;
+  std::map<std::string, uint64_t> epochs_;
+};
+
+}  // namespace ccs

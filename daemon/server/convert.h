@@ -1,0 +1,32 @@
+// The one place that maps ccs.v1 protobuf types to domain types and back,
+// and domain Status to grpc::Status.
+#pragma once
+
+#include <grpcpp/support/status.h>
+
+#include "ccs/v1/collective.pb.h"
+#include "ccs/v1/inspection.pb.h"
+#include "ccs/v1/types.pb.h"
+#include "daemon/core/call.h"
+#include "daemon/core/group.h"
+#include "daemon/core/status.h"
+#include "daemon/core/types.h"
+
+namespace ccs::server {
+
+grpc::Status ToGrpc(const Status& status);
+
+// INVALID_ARGUMENT naming the field for UNSPECIFIED or unknown values.
+StatusOr<DataType> FromProto(v1::DataType t);
+StatusOr<ReduceOp> FromProto(v1::ReduceOp op);
+StatusOr<CollectiveKind> FromProto(v1::CollectiveKind k);
+// The whole request, checked for the enums its kind needs.
+StatusOr<CollectiveCall> FromProto(const v1::RunCollectiveRequest& request);
+
+v1::DataType ToProto(DataType t);
+v1::CollectiveKind ToProto(CollectiveKind k);
+v1::GroupState ToProto(GroupState s);
+void ToProto(const GroupView& view, v1::GroupSummary* out);
+void ToProto(const GroupView& view, v1::DescribeGroupResponse* out);
+
+}  // namespace ccs::server

@@ -1,0 +1,33 @@
+// InspectionService adapter: read-only snapshots for ccsctl. Served on the
+// Unix socket and on the optional TCP listener.
+#pragma once
+
+#include "ccs/v1/inspection.grpc.pb.h"
+#include "daemon/server/service_context.h"
+
+namespace ccs::server {
+
+class InspectionService final : public v1::InspectionService::CallbackService {
+ public:
+  explicit InspectionService(const ServiceContext& ctx) : ctx_(ctx) {}
+  grpc::ServerUnaryReactor* GetVersion(grpc::CallbackServerContext* context,
+                                       const v1::GetVersionRequest* request,
+                                       v1::GetVersionResponse* response) override;
+  grpc::ServerUnaryReactor* ListSessions(grpc::CallbackServerContext* context,
+                                         const v1::ListSessionsRequest* request,
+                                         v1::ListSessionsResponse* response) override;
+  grpc::ServerUnaryReactor* ListBuffers(grpc::CallbackServerContext* context,
+                                        const v1::ListBuffersRequest* request,
+                                        v1::ListBuffersResponse* response) override;
+  grpc::ServerUnaryReactor* ListGroups(grpc::CallbackServerContext* context,
+                                       const v1::ListGroupsRequest* request,
+                                       v1::ListGroupsResponse* response) override;
+  grpc::ServerUnaryReactor* DescribeGroup(grpc::CallbackServerContext* context,
+                                          const v1::DescribeGroupRequest* request,
+                                          v1::DescribeGroupResponse* response) override;
+
+ private:
+  const ServiceContext& ctx_;
+};
+
+}  // namespace ccs::server

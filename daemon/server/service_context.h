@@ -1,0 +1,30 @@
+// What the gRPC adapters reach: the domain managers of one daemon.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "daemon/core/buffer_registry.h"
+#include "daemon/core/collective_submitter.h"
+#include "daemon/core/group_registry.h"
+#include "daemon/core/session_manager.h"
+#include "daemon/server/peer_registry.h"
+
+namespace ccs::server {
+
+struct ServiceContext {
+  SessionManager* sessions = nullptr;
+  BufferRegistry* buffers = nullptr;
+  GroupRegistry* groups = nullptr;
+  CollectiveSubmitter* submitter = nullptr;
+  PeerRegistry* peers = nullptr;
+  std::vector<std::string> engines;
+  std::chrono::steady_clock::time_point started;
+};
+
+// The daemon's version string, e.g. "0.1.0".
+std::string DaemonVersion();
+std::string DaemonGitCommit();
+
+}  // namespace ccs::server

@@ -1,0 +1,95 @@
+#include "daemon/core/buffer_registry.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cstring>
+
+namespace ccs {
+namespace {
+
+// A shared-memory segment removed at scope exit.
+struct Segment {
+  explicit Segment(size_t bytes) {
+    name = "/ccs-unit-" + std::to_string(getpid()) + "-" + std::to_string(counter++);
+    int fd = shm_open(name.c_str(), O_CREAT | O_EXCL | O_RDWR, 0600);
+    REQUIRE(fd >= 0);
+    REQUIRE(ftruncate(fd, static_cast<off_t>(bytes)) == 0);
+    close(fd);
+  }
+  ~Segment() { shm_unlink(name.c_str()); }
+  std::string name;
+  static inline int counter = 0;
+};
+
+Session MakeSession(uint64_t id) {
+  Session s;
+  s.id = id;
+  s.identity.has_credentials = true;
+  s.identity.uid = getuid();
+  return s;
+}
+
+TEST_CASE("Registered buffers resolve inside their bounds only", "[buffers]") {
+  Segment seg(4096);
+  BufferRegistry reg(Limits{});
+  auto id = reg.RegisterShm(MakeSession(1), seg.name, 4096);
+  REQUIRE(id.ok());
+  auto r = reg.Resolve(1, *id, 4000, 96);
+  REQUIRE(r.ok());
+  std::memset(r->data, 7, 96);
+  CHECK(reg.Resolve(1, *id, 4000, 97).status().code() == StatusCode::kInvalidArgument);
+  CHECK(reg.Resolve(1, *id, UINT64_MAX, 2).status().code() == StatusCode::kInvalidArgument);
+  CHECK(reg.Resolve(2, *id, 0, 1).status().code() == StatusCode::kNotFound);
+  CHECK(reg.Resolve(1, *id + 100, 0, 1).status().code() == StatusCode::kNotFound);
+}
+
+TEST_CASE("Registration errors name the segment", "[buffers]") {
+  BufferRegistry reg(Limits{});
+  auto s = reg.RegisterShm(MakeSession(1), "/ccs-unit-does-not-exist", 10).status();
+  CHECK(s.code() == StatusCode::kNotFound);
+  CHECK(s.message().find("/ccs-unit-does-not-exist") != std::string::npos);
+  CHECK(reg.RegisterShm(MakeSession(1), "no-slash", 10).status().code() ==
+        StatusCode::kInvalidArgument);
+  Segment small(100);
+  CHECK(reg.RegisterShm(MakeSession(1), small.name, 101).status().code() ==
+        StatusCode::kInvalidArgument);
+  Session other = MakeSession(1);
+  other.identity.uid = getuid() + 1;
+  CHECK(reg.RegisterShm(other, small.name, 100).status().code() ==
+        StatusCode::kPermissionDenied);
+}
+
+TEST_CASE("Per-session limits give RESOURCE_EXHAUSTED", "[buffers]") {
+  Segment seg(1024);
+  Limits limits;
+  limits.max_buffers_per_session = 2;
+  limits.max_mapped_bytes_per_session = 1500;
+  BufferRegistry reg(limits);
+  REQUIRE(reg.RegisterShm(MakeSession(1), seg.name, 1000).ok());
+  CHECK(reg.RegisterShm(MakeSession(1), seg.name, 600).status().code() ==
+        StatusCode::kResourceExhausted);
+  REQUIRE(reg.RegisterShm(MakeSession(1), seg.name, 500).ok());
+  CHECK(reg.RegisterShm(MakeSession(1), seg.name, 1).status().code() ==
+        StatusCode::kResourceExhausted);
+  // Another session has its own budget.
+  CHECK(reg.RegisterShm(MakeSession(2), seg.name, 1000).ok());
+}
+
+TEST_CASE("Dropping a session keeps in-flight ranges mapped", "[buffers]") {
+  Segment seg(64);
+  BufferRegistry reg(Limits{});
+  auto id = reg.RegisterShm(MakeSession(1), seg.name, 64);
+  REQUIRE(id.ok());
+  auto r = reg.Resolve(1, *id, 0, 64);
+  REQUIRE(r.ok());
+  reg.DropSession(1);
+  CHECK(reg.List().empty());
+  std::memset(r->data, 1, 64);  // still mapped through the keepalive
+  CHECK(reg.Resolve(1, *id, 0, 1).status().code() == StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace ccs
