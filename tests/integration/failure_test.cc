@@ -1,0 +1,179 @@
+// Ranks that die, never arrive, or never join: every other rank gets a clear
+// error naming the culprit, in bounded time, and the daemon keeps serving.
+#include <signal.h>
+
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+#include "harness/ctl.h"
+#include "harness/daemon_process.h"
+#include "harness/rank_processes.h"
+#include "harness/result_lines.h"
+#include "harness/scenario.h"
+
+namespace ccs::it {
+namespace {
+
+using Strings = std::vector<std::string>;
+
+// The spec's bound on how long survivors wait to learn that a rank died.
+constexpr int64_t kDeathNoticeMs = 2000;
+
+// REQUIREs that a fresh world-2 group on `daemon` runs a verified all_reduce.
+void RequireDaemonServes(const DaemonProcess& daemon, const std::string& group) {
+  RankProcesses ranks;
+  for (uint32_t r = 0; r < 2; ++r) {
+    ranks.Start(RankArgs("join", daemon, group, 2, r, {"--timeout-ms", "20000", "--allreduce"}));
+  }
+  for (const auto& r : RequireAllExitOk(ranks)) RequireCode(r, "allreduce", "OK");
+}
+
+// Waits until the daemon reports `arrived` ranks in group's in-flight op, so
+// that a kill happens while they are known to wait inside the collective.
+void RequireArrived(const DaemonProcess& daemon, const std::string& group, size_t arrived) {
+  GroupDescription last;
+  bool ok = PollUntil(
+      [&] {
+        last = DescribeGroup(daemon, group);
+        if (!last.ok || !last.json.contains("in_flight")) return false;
+        for (const auto& op : last.json["in_flight"]) {
+          if (op.contains("arrived_ranks") && op["arrived_ranks"].size() >= arrived) {
+            return true;
+          }
+        }
+        return false;
+      },
+      std::chrono::seconds(10));
+  INFO("waiting for " << arrived << " ranks in an in-flight op of " << group << ": "
+                      << (last.ok ? last.json.dump() : last.error));
+  REQUIRE(ok);
+}
+
+}  // namespace
+
+TEST_CASE("a rank killed during all_reduce aborts the others within 2 s", "[failure]") {
+  const uint32_t world = GENERATE(3u, 4u);
+  DYNAMIC_SECTION("world size " << world) {
+    DaemonProcess daemon(WithFlags({"--op-timeout-ms", "60000"}));
+    const std::string group = "victim-" + std::to_string(world);
+    const uint32_t victim = 1;
+    RankProcesses ranks;
+    std::vector<size_t> survivors;
+    for (uint32_t r = 0; r < world; ++r) {
+      if (r == victim) {
+        ranks.Start(RankArgs("join", daemon, group, world, r, {"--hold"}));
+      } else {
+        // --hold: survivors stay members, so the BROKEN group can still be
+        // described after they got their errors.
+        survivors.push_back(ranks.Start(RankArgs(
+            "call", daemon, group, world, r, {"--timeout-ms", "30000", "--announce", "--hold"})));
+      }
+    }
+    REQUIRE(ranks.WaitForOutput(victim, "HOLDING", std::chrono::seconds(30)));
+    for (size_t i : survivors) {
+      INFO("worker #" << i << ":\n" << ranks.Stdout(i));
+      REQUIRE(ranks.WaitForOutput(i, "CALLING", std::chrono::seconds(30)));
+    }
+    RequireArrived(daemon, group, survivors.size());
+
+    const pid_t victim_pid = ranks.pid(victim);
+    const int64_t killed_at = MonotonicMs();
+    ranks.Signal(victim, SIGKILL);
+    for (size_t i : survivors) {
+      ranks.WaitForOutput(i, "RESULT step=op", std::chrono::seconds(30));
+      RankResult r = ranks.Peek(i);
+      ResultLine op = RequireCode(r, "op", "ABORTED");
+      const std::string msg = Get(op, "message");
+      INFO("message: " << msg << "\nvictim rank " << victim << " pid " << victim_pid);
+      CHECK(GetInt(op, "t_ms") - killed_at < kDeathNoticeMs);
+      CHECK(MentionsRank(msg, victim));
+      CHECK(MentionsNumber(msg, victim_pid));
+      CHECK(Get(op, "recv_unchanged") == "1");
+    }
+
+    GroupDescription d = DescribeGroup(daemon, group);
+    INFO(d.error << d.json.dump(2));
+    REQUIRE(d.ok);
+    CHECK(d.state == "BROKEN");
+    CHECK(!d.broken_reason.empty());
+    CHECK(MentionsRank(d.broken_reason, victim));
+
+    REQUIRE(daemon.Running());
+    RequireDaemonServes(daemon, "unrelated");
+  }
+}
+
+TEST_CASE("a rank that never calls makes the others' op DEADLINE_EXCEEDED naming it",
+          "[failure]") {
+  struct Variant {
+    const char* name;
+    Strings daemon_flags;
+    std::string call_timeout_ms;
+  };
+  const Variant variants[] = {
+      {"per-call timeout", {}, "1000"},
+      {"daemon --op-timeout-ms", {"--op-timeout-ms", "1000"}, "0"}};
+  const Variant& variant = variants[GENERATE(0, 1)];
+  DYNAMIC_SECTION(variant.name) {
+    DaemonProcess daemon(WithFlags(variant.daemon_flags));
+    RankProcesses ranks;
+    for (uint32_t r = 0; r < 2; ++r) {
+      ranks.Start(RankArgs("call", daemon, "late", 3, r, {"--timeout-ms", variant.call_timeout_ms}));
+    }
+    const size_t absent = ranks.Start(RankArgs("join", daemon, "late", 3, 2, {"--hold"}));
+    for (size_t i = 0; i < 2; ++i) {
+      RankResult r = ranks.Wait(i, std::chrono::seconds(60));
+      INFO(Describe(r));
+      REQUIRE(r.status.ok());
+      ResultLine op = RequireCode(r, "op", "DEADLINE_EXCEEDED");
+      INFO("message: " << Get(op, "message"));
+      CHECK(MentionsRank(Get(op, "message"), 2));
+      CHECK(Get(op, "recv_unchanged") == "1");
+    }
+    ranks.Signal(absent, SIGKILL);
+    RequireDaemonServes(daemon, "after-timeout");
+  }
+}
+
+TEST_CASE("ranks that never join make JoinGroup DEADLINE_EXCEEDED naming them",
+          "[failure]") {
+  struct Variant {
+    const char* name;
+    Strings daemon_flags;
+    std::string join_timeout_ms;
+  };
+  const Variant variants[] = {
+      {"per-call timeout", {}, "1000"},
+      {"daemon --join-timeout-ms", {"--join-timeout-ms", "1000"}, "0"}};
+  const Variant& variant = variants[GENERATE(0, 1)];
+  DYNAMIC_SECTION(variant.name) {
+    DaemonProcess daemon(WithFlags(variant.daemon_flags));
+    RankProcesses ranks;
+    // World 4: ranks 0 and 2 join, ranks 1 and 3 never do.
+    for (uint32_t r : {0u, 2u}) {
+      ranks.Start(RankArgs("join", daemon, "partial", 4, r,
+                           {"--timeout-ms", variant.join_timeout_ms}));
+    }
+    for (const auto& r : RequireAllExitOk(ranks)) {
+      ResultLine join = RequireCode(r, "join", "DEADLINE_EXCEEDED");
+      INFO("message: " << Get(join, "message"));
+      CHECK(MentionsRank(Get(join, "message"), 1));
+      CHECK(MentionsRank(Get(join, "message"), 3));
+    }
+    RequireDaemonServes(daemon, "after-join-timeout");
+  }
+}
+
+TEST_CASE("ccsd exits cleanly on SIGTERM while sessions and groups are open", "[failure]") {
+  DaemonProcess daemon;
+  RankProcesses ranks;
+  ranks.Start(RankArgs("join", daemon, "open", 1, 0, {"--hold"}));
+  REQUIRE(ranks.WaitForOutput(0, "HOLDING", std::chrono::seconds(30)));
+  ExitStatus st = daemon.Stop();
+  INFO(daemon.LogReport());
+  CHECK_FALSE(daemon.NeededKill());
+  CHECK(st.ok());
+}
+
+}  // namespace ccs::it

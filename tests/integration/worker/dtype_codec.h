@@ -1,0 +1,37 @@
+// Element encoding for the reference results of ccs-test-rank, written
+// independently of the daemon: IEEE float16 and bfloat16 with
+// round-to-nearest-even, and plain integer types.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "ccs/types.h"
+
+namespace ccs::it {
+
+uint16_t FloatToHalf(float f);
+float HalfToFloat(uint16_t h);
+uint16_t FloatToBfloat16(float f);
+float Bfloat16ToFloat(uint16_t b);
+
+// Bytes per element (same as ccs::DataTypeSize, kept local so the reference
+// does not depend on the SDK's tables).
+size_t ElemSize(DataType t);
+bool IsFloat(DataType t);
+
+// Writes integer `v` (exactly representable in `t`) at dst.
+void EncodeInt(DataType t, int64_t v, void* dst);
+// Writes the average of an integer sum over `n` ranks as the reference defines
+// it: integer types truncate toward zero; float16/bfloat16/float32 divide in
+// float32 and round once to the element type; float64 divides in double.
+void EncodeAvg(DataType t, int64_t sum, uint32_t n, void* dst);
+// Human-readable element value at src (for mismatch reports), with its raw
+// bits for float types.
+std::string DecodeForDisplay(DataType t, const void* src);
+
+// Checks the conversions against known bit patterns; returns "" or a report.
+std::string CodecSelfTest();
+
+}  // namespace ccs::it

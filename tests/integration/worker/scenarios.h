@@ -1,0 +1,23 @@
+// The non-sweep scenarios of ccs-test-rank. Each prints RESULT lines (see
+// report.h) for the driver to assert on and returns the exit code: 0 when the
+// scenario ran to its end, whatever the daemon answered; 1 when something the
+// scenario needs (connect, a buffer) failed unexpectedly.
+#pragma once
+
+#include "worker/args.h"
+
+namespace ccs::it {
+
+int RunPing(const Args& args);           // connect until --timeout-ms
+int RunJoin(const Args& args);           // join [--allreduce] [--hold]
+int RunCall(const Args& args);           // join + one described collective
+int RunRestartProbe(const Args& args);   // a call after the daemon restarted
+int RunForeignBuffer(const Args& args);  // another session's buffer
+int RunUnknownBuffer(const Args& args);  // a buffer id of another daemon
+int RunUnknownGroup(const Args& args);   // a collective on a group left
+int RunCreateBuffers(const Args& args);  // --sizes a,b,c
+int RunRegisterShm(const Args& args);    // --name /x --bytes n
+int RunJoinMany(const Args& args);       // --groups k world-1 groups
+int RunSelfTest(const Args& args);       // reference codec self-test
+
+}  // namespace ccs::it
