@@ -63,9 +63,17 @@ int main(int argc, char** argv) {
     return 1;
   }
   sd_notify(0, "READY=1\nSTATUS=serving");
+  // Under systemd's WatchdogSec, ping at half the interval; otherwise wake
+  // once a minute (harmless).
+  uint64_t watchdog_usec = 0;
+  const bool watchdog = sd_watchdog_enabled(0, &watchdog_usec) > 0;
+  const uint64_t wake_usec = watchdog ? watchdog_usec / 2 : 60'000'000;
   while (true) {
-    int sig = 0;
-    sigwait(&signals, &sig);
+    timespec wait{static_cast<time_t>(wake_usec / 1'000'000),
+                  static_cast<long>((wake_usec % 1'000'000) * 1000)};
+    int sig = sigtimedwait(&signals, nullptr, &wait);
+    if (watchdog) sd_notify(0, "WATCHDOG=1");
+    if (sig < 0) continue;  // timeout or EINTR
     if (sig != SIGHUP) {
       spdlog::info("signal {}: stopping", sig);
       break;

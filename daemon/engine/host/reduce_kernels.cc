@@ -1,0 +1,178 @@
+#include "daemon/engine/host/reduce_kernels.h"
+
+#include <type_traits>
+
+#include "daemon/engine/host/half.h"
+
+namespace ccs::host {
+namespace {
+
+// Element type T read and written at any alignment (shared memory offsets
+// come from clients); the vectoriser then emits unaligned loads and stores.
+// Name pointers to it with this alias, never `auto`: deduction drops the
+// attribute and the access would assume natural alignment again.
+template <typename T>
+struct Unaligned {
+  typedef T type __attribute__((aligned(1)));
+};
+template <typename E>
+using UnalignedStorage = typename Unaligned<typename E::Storage>::type;
+
+// How an element is stored in memory and widened for accumulation.
+template <typename T>
+struct Native {
+  using Storage = T;
+  using Acc = T;
+  static Acc Widen(Storage v) { return v; }
+  static Storage Narrow(Acc v) { return v; }
+};
+
+struct Float16 {
+  using Storage = uint16_t;
+  using Acc = float;
+  static Acc Widen(Storage v) { return Float16ToFloat(v); }
+  static Storage Narrow(Acc v) { return FloatToFloat16(v); }
+};
+
+struct Bfloat16 {
+  using Storage = uint16_t;
+  using Acc = float;
+  static Acc Widen(Storage v) { return Bfloat16ToFloat(v); }
+  static Storage Narrow(Acc v) { return FloatToBfloat16(v); }
+};
+
+// Integer arithmetic is done in the unsigned type of the same width so
+// overflow wraps instead of being undefined.
+template <typename A>
+using Unsigned = std::make_unsigned_t<A>;
+template <typename A>
+using WideUnsigned = std::common_type_t<Unsigned<A>, unsigned>;  // no int promotion
+
+struct SumOp {
+  template <typename A>
+  static A Apply(A a, A b) {
+    if constexpr (std::is_integral_v<A>) {
+      return static_cast<A>(static_cast<WideUnsigned<A>>(static_cast<Unsigned<A>>(a)) +
+                            static_cast<Unsigned<A>>(b));
+    } else {
+      return a + b;
+    }
+  }
+};
+
+struct ProdOp {
+  template <typename A>
+  static A Apply(A a, A b) {
+    if constexpr (std::is_integral_v<A>) {
+      return static_cast<A>(static_cast<WideUnsigned<A>>(static_cast<Unsigned<A>>(a)) *
+                            static_cast<WideUnsigned<A>>(static_cast<Unsigned<A>>(b)));
+    } else {
+      return a * b;
+    }
+  }
+};
+
+struct MinOp {
+  template <typename A>
+  static A Apply(A a, A b) {
+    return b < a ? b : a;
+  }
+};
+
+struct MaxOp {
+  template <typename A>
+  static A Apply(A a, A b) {
+    return a < b ? b : a;
+  }
+};
+
+struct AvgOp : SumOp {};
+
+template <typename E>
+void Load(void* acc, const std::byte* in, size_t n) {
+  using Acc = typename E::Acc;
+  auto* __restrict a = static_cast<Acc*>(acc);
+  const UnalignedStorage<E>* src = reinterpret_cast<const UnalignedStorage<E>*>(in);
+  for (size_t i = 0; i < n; ++i) a[i] = E::Widen(src[i]);
+}
+
+template <typename E, typename Op>
+void Accumulate(void* acc, const std::byte* in, size_t n) {
+  using Acc = typename E::Acc;
+  auto* __restrict a = static_cast<Acc*>(acc);
+  const UnalignedStorage<E>* src = reinterpret_cast<const UnalignedStorage<E>*>(in);
+  for (size_t i = 0; i < n; ++i) a[i] = Op::Apply(a[i], E::Widen(src[i]));
+}
+
+template <typename E, typename Op>
+void Store(const void* acc, size_t n, uint32_t nranks, std::byte* out) {
+  using Acc = typename E::Acc;
+  const auto* __restrict a = static_cast<const Acc*>(acc);
+  UnalignedStorage<E>* dst = reinterpret_cast<UnalignedStorage<E>*>(out);
+  if constexpr (!std::is_same_v<Op, AvgOp>) {
+    for (size_t i = 0; i < n; ++i) dst[i] = E::Narrow(a[i]);
+  } else if constexpr (std::is_integral_v<Acc>) {
+    using Wide = std::conditional_t<std::is_signed_v<Acc>, int64_t, uint64_t>;
+    const Wide divisor = static_cast<Wide>(nranks);
+    for (size_t i = 0; i < n; ++i) {
+      dst[i] = static_cast<Acc>(static_cast<Wide>(a[i]) / divisor);
+    }
+  } else {
+    const Acc divisor = static_cast<Acc>(nranks);
+    for (size_t i = 0; i < n; ++i) dst[i] = E::Narrow(a[i] / divisor);
+  }
+}
+
+template <typename E, typename Op>
+constexpr ReduceKernel MakeKernel() {
+  return ReduceKernel{sizeof(typename E::Storage), sizeof(typename E::Acc), &Load<E>,
+                      &Accumulate<E, Op>, &Store<E, Op>};
+}
+
+template <typename E>
+const ReduceKernel* FindForElement(ReduceOp op) {
+  static constexpr ReduceKernel kSum = MakeKernel<E, SumOp>();
+  static constexpr ReduceKernel kProd = MakeKernel<E, ProdOp>();
+  static constexpr ReduceKernel kMin = MakeKernel<E, MinOp>();
+  static constexpr ReduceKernel kMax = MakeKernel<E, MaxOp>();
+  static constexpr ReduceKernel kAvg = MakeKernel<E, AvgOp>();
+  switch (op) {
+    case ReduceOp::kSum:
+      return &kSum;
+    case ReduceOp::kProd:
+      return &kProd;
+    case ReduceOp::kMin:
+      return &kMin;
+    case ReduceOp::kMax:
+      return &kMax;
+    case ReduceOp::kAvg:
+      return &kAvg;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+const ReduceKernel* FindReduceKernel(DataType dtype, ReduceOp op) {
+  switch (dtype) {
+    case DataType::kInt8:
+      return FindForElement<Native<int8_t>>(op);
+    case DataType::kUint8:
+      return FindForElement<Native<uint8_t>>(op);
+    case DataType::kInt32:
+      return FindForElement<Native<int32_t>>(op);
+    case DataType::kInt64:
+      return FindForElement<Native<int64_t>>(op);
+    case DataType::kFloat16:
+      return FindForElement<Float16>(op);
+    case DataType::kBfloat16:
+      return FindForElement<Bfloat16>(op);
+    case DataType::kFloat32:
+      return FindForElement<Native<float>>(op);
+    case DataType::kFloat64:
+      return FindForElement<Native<double>>(op);
+  }
+  return nullptr;
+}
+
+}  // namespace ccs::host
