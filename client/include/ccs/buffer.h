@@ -11,9 +11,13 @@ class ClientImpl;
 
 // A shared-memory segment mapped in this process and registered with the
 // daemon. Not copyable. Destroying it unregisters it (best effort: errors are
-// logged to stderr, not thrown), unmaps it, and unlinks the segment if the
-// SDK created it. It must not outlive its Client. Not thread-safe to destroy
-// while a collective uses it.
+// logged to stderr, not thrown) and unmaps it. A segment the SDK created
+// (CreateHostBuffer) is unlinked as soon as the daemon has mapped it, so a
+// crash leaves nothing in /dev/shm; its shm_name() is then only a label (as
+// shown by `ccsctl get buffers`), not a name another process can open. A
+// segment registered by name (RegisterHostBuffer) is never unlinked by the
+// SDK. It must not outlive its Client. Not thread-safe to destroy while a
+// collective uses it.
 class HostBuffer {
  public:
   ~HostBuffer();
@@ -37,7 +41,7 @@ class HostBuffer {
   void* data_;
   size_t size_;
   std::string shm_name_;
-  bool owns_segment_;
+  bool owns_segment_;  // still linked and ours: unlink on destruction
 };
 
 // A byte offset inside a registered buffer. A default-constructed view means

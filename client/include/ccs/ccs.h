@@ -5,4 +5,6 @@
 #include "ccs/client.h"
 #include "ccs/error.h"
 #include "ccs/group.h"
+#include "ccs/inspector.h"
 #include "ccs/types.h"
+#include "ccs/version.h"

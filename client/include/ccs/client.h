@@ -26,19 +26,30 @@ struct ClientOptions {
 // process exits or crashes the daemon ends the session: its buffers are
 // unmapped and its groups go BROKEN for the other ranks. Buffers and groups
 // must be destroyed before their Client. Thread-safe for concurrent calls.
+// Not fork-safe (gRPC is not): a child process must connect its own Client,
+// and should fork before this process creates one.
 class Client {
  public:
   // Connects and opens a session. Throws Error (UNAVAILABLE when no daemon
-  // answers within connect_timeout).
+  // answers within connect_timeout). `address` may be "unix:///path",
+  // "unix:/path", a bare absolute socket path, or "host:port" (no session
+  // service there: sessions need the Unix socket).
   static std::unique_ptr<Client> Connect(const ClientOptions& options = {});
   ~Client();
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
   uint64_t session_id() const;
+  // The address as dialled (a bare socket path becomes "unix://<path>").
+  const std::string& address() const;
+  // The daemon's version, as it announced it when the session opened.
+  const std::string& daemon_version() const;
 
-  // Creates a shared-memory segment of `bytes` (zero-filled), maps it here and
-  // registers it with the daemon.
+  // Creates a shared-memory segment of `bytes` (zero-filled, memory reserved
+  // up front: a full /dev/shm fails here with RESOURCE_EXHAUSTED), maps it
+  // here and registers it with the daemon; the name is unlinked once the
+  // daemon has mapped it (see HostBuffer). Every call below throws Error; once the
+  // daemon has gone away they throw UNAVAILABLE ("lost the session ...").
   std::unique_ptr<HostBuffer> CreateHostBuffer(size_t bytes);
   // Registers the first `bytes` of an existing segment created by this uid
   // (shm_open name such as "/my-seg") and maps it here. The SDK does not

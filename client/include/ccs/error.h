@@ -24,6 +24,8 @@ enum class Code : int {
   kUnimplemented = 12,
   kInternal = 13,
   kUnavailable = 14,
+  kDataLoss = 15,
+  kUnauthenticated = 16,
 };
 
 // "INVALID_ARGUMENT" etc.

@@ -20,11 +20,16 @@ enum class CollectiveKind {
   kSend, kRecv, kBarrier,
 };
 
+// Lifecycle of a group as the daemon reports it (see ccs/inspector.h).
+enum class GroupState { kForming, kReady, kBroken, kDestroyed };
+
 size_t DataTypeSize(DataType t);
 // Lower-case names: "float32", "sum", "all_reduce".
 std::string_view DataTypeName(DataType t);
 std::string_view ReduceOpName(ReduceOp op);
 std::string_view CollectiveName(CollectiveKind k);
+// Upper-case, as the daemon spells it: "READY".
+std::string_view GroupStateName(GroupState s);
 // Inverse of the names above; nullopt for an unknown name.
 std::optional<DataType> ParseDataType(std::string_view name);
 std::optional<ReduceOp> ParseReduceOp(std::string_view name);

@@ -1,0 +1,32 @@
+// ccs-bench's settings, as parsed from its command line.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ccs/types.h"
+
+namespace ccs::bench {
+
+struct BenchOptions {
+  std::string address;
+  uint32_t ranks = 4;
+  std::vector<CollectiveKind> collectives{CollectiveKind::kAllReduce};
+  uint64_t min_bytes = 8;
+  uint64_t max_bytes = uint64_t{64} << 20;
+  uint64_t step_factor = 2;
+  DataType dtype = DataType::kFloat32;
+  ReduceOp op = ReduceOp::kSum;
+  uint32_t root = 0;
+  int warmup_iters = 5;
+  int iters = 20;
+  bool check = false;
+  bool memcpy_baseline = false;
+  std::string group;
+  // For the whole run; the ranks are stopped when it passes.
+  std::chrono::seconds deadline{1800};
+};
+
+}  // namespace ccs::bench

@@ -1,0 +1,28 @@
+#include <optional>
+
+#include "ccs/error.h"
+#include "client/cli/commands/commands.h"
+#include "client/cli/exit_codes.h"
+#include "client/cli/json_render.h"
+#include "client/cli/text_render.h"
+
+namespace ccs::cli {
+
+int RunVersion(const GlobalOptions& options, std::ostream& out, std::ostream& err) {
+  std::optional<VersionInfo> daemon;
+  int code = kExitOk;
+  try {
+    daemon = ConnectInspector(options)->GetVersion();
+  } catch (const Error& e) {
+    err << "ccsctl: cannot get the daemon's version: " << e.what() << '\n';
+    code = ExitCodeFor(e.code());
+  }
+  if (options.output == OutputFormat::kJson) {
+    out << VersionJson(daemon).dump(2) << '\n';
+  } else {
+    PrintVersion(out, daemon);
+  }
+  return code;
+}
+
+}  // namespace ccs::cli

@@ -1,0 +1,130 @@
+#include "client/cli/json_render.h"
+
+#include "ccs/version.h"
+
+namespace ccs::cli {
+namespace {
+
+template <typename Enum, typename NameFn>
+nlohmann::json EnumJson(const std::optional<Enum>& value, NameFn name) {
+  if (!value) return nullptr;
+  return std::string(name(*value));
+}
+
+template <typename T>
+nlohmann::json ListJson(const std::vector<T>& items) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& item : items) list.push_back(ToJson(item));
+  return list;
+}
+
+}  // namespace
+
+nlohmann::json Document(const std::string& kind) {
+  return {{"api_version", kApiVersion}, {"kind", kind}};
+}
+
+nlohmann::json ToJson(const VersionInfo& v) {
+  return {{"version", v.version},
+          {"git_commit", v.git_commit},
+          {"engines", v.engines},
+          {"pid", v.pid},
+          {"uptime_ms", v.uptime_ms}};
+}
+
+nlohmann::json ToJson(const SessionInfo& s) {
+  return {{"session_id", s.session_id},
+          {"uid", s.uid},
+          {"pid", s.pid},
+          {"client_name", s.client_name},
+          {"buffers", s.buffers},
+          {"mapped_bytes", s.mapped_bytes},
+          {"groups", s.groups},
+          {"age_ms", s.age_ms}};
+}
+
+nlohmann::json ToJson(const BufferInfo& b) {
+  return {{"buffer_id", b.buffer_id},
+          {"session_id", b.session_id},
+          {"kind", b.kind},
+          {"shm_name", b.shm_name},
+          {"size_bytes", b.size_bytes}};
+}
+
+nlohmann::json ToJson(const GroupSummary& g) {
+  return {{"group_id", g.group_id},
+          {"name", g.name},
+          {"epoch", g.epoch},
+          {"state", EnumJson(g.state, GroupStateName)},
+          {"world_size", g.world_size},
+          {"joined", g.joined},
+          {"completed_seq", g.completed_seq},
+          {"in_flight_ops", g.in_flight_ops},
+          {"broken_reason", g.broken_reason},
+          {"age_ms", g.age_ms}};
+}
+
+nlohmann::json ToJson(const MemberInfo& m) {
+  return {{"rank", m.rank},
+          {"joined", m.joined},
+          {"session_id", m.session_id},
+          {"pid", m.pid},
+          {"uid", m.uid},
+          {"last_completed_seq", m.last_completed_seq},
+          {"alive", m.alive}};
+}
+
+nlohmann::json ToJson(const InFlightOp& op) {
+  return {{"seq", op.seq},
+          {"collective", EnumJson(op.kind, CollectiveName)},
+          {"dtype", EnumJson(op.dtype, DataTypeName)},
+          {"count", op.count},
+          {"arrived_ranks", op.arrived_ranks},
+          {"missing_ranks", op.missing_ranks},
+          {"waiting_ms", op.waiting_ms}};
+}
+
+nlohmann::json GroupListJson(const std::vector<GroupSummary>& groups) {
+  nlohmann::json doc = Document("GroupList");
+  doc["groups"] = ListJson(groups);
+  return doc;
+}
+
+nlohmann::json SessionListJson(const std::vector<SessionInfo>& sessions) {
+  nlohmann::json doc = Document("SessionList");
+  doc["sessions"] = ListJson(sessions);
+  return doc;
+}
+
+nlohmann::json BufferListJson(const std::vector<BufferInfo>& buffers) {
+  nlohmann::json doc = Document("BufferList");
+  doc["buffers"] = ListJson(buffers);
+  return doc;
+}
+
+nlohmann::json GroupDetailJson(const GroupDetail& detail) {
+  nlohmann::json doc = Document("Group");
+  doc["group"] = ToJson(detail.group);
+  doc["members"] = ListJson(detail.members);
+  doc["in_flight"] = ListJson(detail.in_flight);
+  return doc;
+}
+
+nlohmann::json VersionJson(const std::optional<VersionInfo>& daemon) {
+  nlohmann::json doc = Document("Version");
+  doc["client"] = {{"version", std::string(SdkVersion())},
+                   {"git_commit", std::string(SdkGitCommit())}};
+  doc["daemon"] = daemon ? ToJson(*daemon) : nlohmann::json(nullptr);
+  return doc;
+}
+
+nlohmann::json HealthJson(const std::string& address, bool serving,
+                          const std::string& reason) {
+  nlohmann::json doc = Document("Health");
+  doc["address"] = address;
+  doc["status"] = serving ? "SERVING" : "NOT_SERVING";
+  doc["reason"] = reason;
+  return doc;
+}
+
+}  // namespace ccs::cli

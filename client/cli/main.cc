@@ -1,0 +1,108 @@
+// ccsctl: inspect a ccsd daemon. Wiring only: the commands live in
+// client/cli/commands/, the exit codes in client/cli/exit_codes.h:
+//   0 ok, 1 usage error, 2 daemon unreachable (UNAVAILABLE or
+//   DEADLINE_EXCEEDED), 3 not found, 4 any other error.
+#include <CLI/CLI.hpp>
+#include <cmath>
+#include <functional>
+#include <iostream>
+
+#include "ccs/client.h"
+#include "ccs/error.h"
+#include "client/cli/commands/commands.h"
+#include "client/cli/exit_codes.h"
+
+namespace {
+
+using ccs::cli::GlobalOptions;
+using ccs::cli::Resource;
+
+// Adds `get groups|sessions|buffers`; singular names are aliases.
+void AddGet(CLI::App& app, const GlobalOptions& options, std::function<int()>& action) {
+  CLI::App* get = app.add_subcommand("get", "List groups, sessions or buffers");
+  get->require_subcommand(1);
+  const std::vector<std::tuple<std::string, std::string, Resource>> resources = {
+      {"groups", "group", Resource::kGroups},
+      {"sessions", "session", Resource::kSessions},
+      {"buffers", "buffer", Resource::kBuffers},
+  };
+  for (const auto& [name, alias, resource] : resources) {
+    get->add_subcommand(name, "List " + name)
+        ->alias(alias)
+        ->callback([&options, &action, resource = resource] {
+          action = [&options, resource] {
+            return ccs::cli::RunGet(options, resource, std::cout);
+          };
+        });
+  }
+}
+
+// Adds `describe group NAME`.
+void AddDescribe(CLI::App& app, const GlobalOptions& options, std::string& group_name,
+                 std::function<int()>& action) {
+  CLI::App* describe = app.add_subcommand("describe", "Show one object in detail");
+  describe->require_subcommand(1);
+  CLI::App* group = describe->add_subcommand(
+      "group",
+      "A group's state, members, and every in-flight op with the ranks it waits for");
+  group->alias("groups");
+  group->add_option("name", group_name, "Group name")->required();
+  group->callback([&] {
+    action = [&] { return ccs::cli::RunDescribeGroup(options, group_name, std::cout); };
+  });
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  GlobalOptions options;
+  options.address = ccs::DefaultAddress();
+  double timeout_s = 5.0;
+  std::string group_name;
+  std::function<int()> action;
+
+  CLI::App app{"ccsctl: inspect the ccsd daemon of this node", "ccsctl"};
+  app.footer(ccs::cli::kExitCodesHelp);
+  app.fallthrough();  // global options may follow the subcommand
+  app.require_subcommand(1);
+  app.add_option("--addr", options.address,
+                 "Daemon address: unix:///path, /path, or host:port")
+      ->capture_default_str();
+  std::string output = "table";
+  app.add_option("-o,--output", output, "Output format: table or json")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+  app.add_option("--timeout", timeout_s,
+                 "Seconds to wait for the daemon (connection and each call)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+
+  AddGet(app, options, action);
+  AddDescribe(app, options, group_name, action);
+  app.add_subcommand("health", "Is the daemon serving? (grpc.health.v1)")->callback([&] {
+    action = [&] { return ccs::cli::RunHealth(options, std::cout); };
+  });
+  app.add_subcommand("version", "Versions of ccsctl and of the daemon")->callback([&] {
+    action = [&] { return ccs::cli::RunVersion(options, std::cout, std::cerr); };
+  });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? ccs::cli::kExitOk : ccs::cli::kExitUsage;
+  }
+  options.timeout = std::chrono::milliseconds(std::llround(timeout_s * 1000));
+  options.output =
+      output == "json" ? ccs::cli::OutputFormat::kJson : ccs::cli::OutputFormat::kTable;
+
+  try {
+    return action();
+  } catch (const ccs::Error& e) {
+    std::cerr << "ccsctl: " << e.what() << '\n';
+    return ccs::cli::ExitCodeFor(e.code());
+  } catch (const std::exception& e) {
+    std::cerr << "ccsctl: " << e.what() << '\n';
+    return ccs::cli::kExitError;
+  }
+}

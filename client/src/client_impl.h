@@ -1,0 +1,90 @@
+// The gRPC side of ccs::Client: channel, stubs, session, unary calls.
+#pragma once
+
+#include <grpcpp/channel.h>
+#include <grpcpp/client_context.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "ccs/buffer.h"
+#include "ccs/client.h"
+#include "ccs/group.h"
+#include "ccs/v1/buffer.grpc.pb.h"
+#include "ccs/v1/collective.grpc.pb.h"
+#include "ccs/v1/group.grpc.pb.h"
+#include "ccs/v1/session.grpc.pb.h"
+#include "client/src/session_stream.h"
+#include "client/src/shm_segment.h"
+
+namespace ccs {
+
+// Every unary call carries a client-side deadline, so the SDK never waits
+// forever even if the daemon hangs:
+// - control calls (register, unregister, leave): kControlDeadline;
+// - JoinGroup and RunCollective: the call's timeout + kDeadlineMargin, or,
+//   for timeout 0 (the daemon's default, unknown here), kDefaultOpTimeout +
+//   kDeadlineMargin.
+inline constexpr std::chrono::milliseconds kControlDeadline{60'000};
+inline constexpr std::chrono::milliseconds kDefaultOpTimeout{600'000};
+inline constexpr std::chrono::milliseconds kDeadlineMargin{10'000};
+
+// Thread-safe: the stubs are, and the session is guarded by SessionStream.
+class ClientImpl {
+ public:
+  // Dials options.address, waits for the channel and opens the session, all
+  // within options.connect_timeout. Throws Error.
+  static std::unique_ptr<ClientImpl> Connect(const ClientOptions& options);
+  // Cancels the session stream. Warns on stderr if buffers or groups of
+  // this client are still alive (they must be destroyed first).
+  ~ClientImpl();
+
+  const std::string& address() const { return address_; }
+  const SessionHello& hello() const { return session_->hello(); }
+
+  std::unique_ptr<HostBuffer> CreateHostBuffer(size_t bytes);
+  std::unique_ptr<HostBuffer> RegisterHostBuffer(const std::string& shm_name,
+                                                 size_t bytes);
+  std::unique_ptr<Group> JoinGroup(const std::string& name, uint32_t world_size,
+                                   uint32_t rank, std::chrono::milliseconds timeout);
+
+  // For Group: runs one collective; returns this rank's sequence number.
+  uint64_t RunCollective(uint64_t group_id, const CollectiveCall& call);
+  // For Group::Leave. Throws Error; a lost session counts as left.
+  void LeaveGroup(uint64_t group_id);
+  // For ~Group: drops the group from the live count.
+  void OnGroupDestroyed() { --live_groups_; }
+  // For ~HostBuffer: unregisters `buffer_id` (best effort: failures are
+  // reported on stderr; nothing to do once the session is lost).
+  void ReleaseBuffer(uint64_t buffer_id);
+
+ private:
+  ClientImpl(std::string address, std::shared_ptr<grpc::Channel> channel);
+
+  // Runs `rpc` with a deadline of `budget` from now, after checking that
+  // the session is alive. Throws Error: the lost-session error if the
+  // daemon went away, DEADLINE_EXCEEDED naming `method` if the daemon did
+  // not answer in time, else the daemon's status.
+  void Invoke(std::string_view method, std::chrono::milliseconds budget,
+              const std::function<grpc::Status(grpc::ClientContext*)>& rpc);
+  std::unique_ptr<HostBuffer> Register(ShmSegment segment);
+  // Checks that a view names a buffer of this client.
+  v1::BufferRef ToRef(const BufferView& view, std::string_view role) const;
+
+  const std::string address_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::SessionService::Stub> session_stub_;
+  std::unique_ptr<v1::BufferService::Stub> buffers_;
+  std::unique_ptr<v1::GroupService::Stub> groups_;
+  std::unique_ptr<v1::CollectiveService::Stub> collectives_;
+  std::unique_ptr<SessionStream> session_;  // after the stub it uses
+  std::atomic<int> live_buffers_{0};
+  std::atomic<int> live_groups_{0};
+};
+
+}  // namespace ccs

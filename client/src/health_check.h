@@ -1,0 +1,20 @@
+// grpc.health.v1 Check without generated health stubs.
+#pragma once
+
+#include <grpcpp/channel.h>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+
+#include "ccs/inspector.h"
+
+namespace ccs::rpc {
+
+// Calls /grpc.health.v1.Health/Check for service "" with a deadline of
+// `timeout`. Returns nullopt when the server does not serve the health
+// service (UNIMPLEMENTED); throws Error for any other failed call.
+std::optional<HealthStatus> CheckHealth(const std::shared_ptr<grpc::Channel>& channel,
+                                        std::chrono::milliseconds timeout);
+
+}  // namespace ccs::rpc
