@@ -20,7 +20,8 @@ using ccs::cli::Resource;
 // Adds `get groups|sessions|buffers`; singular names are aliases.
 void AddGet(CLI::App& app, const GlobalOptions& options, std::function<int()>& action) {
   CLI::App* get = app.add_subcommand("get", "List groups, sessions or buffers");
-  get->require_subcommand(1);
+  // Checked after parsing, to name the resources in the error.
+  get->require_subcommand(0, 1);
   const std::vector<std::tuple<std::string, std::string, Resource>> resources = {
       {"groups", "group", Resource::kGroups},
       {"sessions", "session", Resource::kSessions},
@@ -91,6 +92,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? ccs::cli::kExitOk : ccs::cli::kExitUsage;
+  }
+  if (!action) {  // `get` without a resource
+    std::cerr << "ccsctl get: say what to list: groups, sessions or buffers\n";
+    return ccs::cli::kExitUsage;
   }
   options.timeout = std::chrono::milliseconds(std::llround(timeout_s * 1000));
   options.output =

@@ -28,8 +28,8 @@ namespace ccs {
 // forever even if the daemon hangs:
 // - control calls (register, unregister, leave): kControlDeadline;
 // - JoinGroup and RunCollective: the call's timeout + kDeadlineMargin, or,
-//   for timeout 0 (the daemon's default, unknown here), kDefaultOpTimeout +
-//   kDeadlineMargin.
+//   for timeout 0 (the daemon's default, unknown here; ccsd ships with 300 s
+//   for ops and 60 s for joins), kDefaultOpTimeout + kDeadlineMargin.
 inline constexpr std::chrono::milliseconds kControlDeadline{60'000};
 inline constexpr std::chrono::milliseconds kDefaultOpTimeout{600'000};
 inline constexpr std::chrono::milliseconds kDeadlineMargin{10'000};

@@ -58,7 +58,8 @@ class Client {
                                                  size_t bytes);
 
   // Joins `rank` of group `name` with `world_size` ranks; blocks until every
-  // rank has joined. timeout 0: the daemon's join timeout.
+  // rank has joined. timeout 0: the daemon's join timeout (the SDK stops
+  // waiting after timeout + 10 s, or 10 min + 10 s for 0).
   std::unique_ptr<Group> JoinGroup(const std::string& name, uint32_t world_size,
                                    uint32_t rank,
                                    std::chrono::milliseconds timeout = {});

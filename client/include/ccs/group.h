@@ -28,7 +28,9 @@ struct CollectiveCall {
   uint32_t peer = 0;                  // send, recv
   BufferView send;
   BufferView recv;
-  // 0: the daemon's default op timeout.
+  // 0: the daemon's default op timeout (ccsd's op_timeout_ms). The SDK
+  // itself stops waiting for the daemon's answer after timeout + 10 s, or
+  // 10 min + 10 s for 0, and then throws DEADLINE_EXCEEDED.
   std::chrono::milliseconds timeout{0};
 };
 
