@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -102,6 +103,38 @@ TEST_CASE("a rank killed during all_reduce aborts the others within 2 s", "[fail
     REQUIRE(daemon.Running());
     RequireDaemonServes(daemon, "unrelated");
   }
+}
+
+TEST_CASE("a rank leaving during all_reduce aborts the others naming it", "[failure]") {
+  DaemonProcess daemon;
+  TempDir dir("ccs-it-leave-");
+  const std::string go = dir.Join("leave-now");
+  RankProcesses ranks;
+  std::vector<size_t> survivors;
+  for (uint32_t r : {0u, 2u}) {
+    survivors.push_back(ranks.Start(RankArgs("call", daemon, "leaver", 3, r,
+                                             {"--timeout-ms", "30000", "--hold"})));
+  }
+  const size_t leaver =
+      ranks.Start(RankArgs("join", daemon, "leaver", 3, 1, {"--leave-on-file", go, "--hold"}));
+  REQUIRE(ranks.WaitForOutput(leaver, "WAITING", std::chrono::seconds(30)));
+  RequireArrived(daemon, "leaver", survivors.size());
+  std::ofstream(go).put('x');
+  REQUIRE(ranks.WaitForOutput(leaver, "RESULT step=leave", std::chrono::seconds(30)));
+  RequireCode(ranks.Peek(leaver), "leave", "OK");
+  for (size_t i : survivors) {
+    ranks.WaitForOutput(i, "RESULT step=op", std::chrono::seconds(30));
+    ResultLine op = RequireCode(ranks.Peek(i), "op", "ABORTED");
+    INFO("message: " << Get(op, "message"));
+    CHECK(MentionsRank(Get(op, "message"), 1));
+    CHECK(Get(op, "message").find("left") != std::string::npos);
+    CHECK(Get(op, "recv_unchanged") == "1");
+  }
+  GroupDescription d = DescribeGroup(daemon, "leaver");
+  INFO(d.error << d.json.dump(2));
+  REQUIRE(d.ok);
+  CHECK(d.state == "BROKEN");
+  RequireDaemonServes(daemon, "after-leave");
 }
 
 TEST_CASE("a rank that never calls makes the others' op DEADLINE_EXCEEDED naming it",

@@ -237,6 +237,123 @@ TEST_CASE("a third rank with a different collective is named in every rank's err
   }
 }
 
+TEST_CASE("overlapping send and recv ranges of an out-of-place call are rejected",
+          "[validation]") {
+  DaemonProcess daemon;
+  // send at byte 32 of the recv buffer, recv at 0: 64-byte ranges overlap.
+  RankResult r = RunSingleCall(daemon, "overlap",
+                               {"--send-in-recv", "--send-offset", "32", "--timeout-ms",
+                                "10000"});
+  RequireRejectedCleanly(r, kRangeCodes);
+}
+
+TEST_CASE("malformed calls are INVALID_ARGUMENT on the calling rank", "[validation]") {
+  DaemonProcess daemon;
+  struct Malformed {
+    const char* name;
+    Strings spec;  // every rank of a world-2 group calls this
+  };
+  const std::vector<Malformed> cases = {
+      {"root outside the world", {"--kind", "broadcast", "--root", "2"}},
+      {"counts with fewer entries than ranks", {"--kind", "all_gather_v", "--counts", "16"}},
+      {"counts with more entries than ranks",
+       {"--kind", "reduce_scatter_v", "--counts", "4,4,4"}},
+      {"all_to_all_v without recv_counts",
+       {"--kind", "all_to_all_v", "--send-counts", "4,4"}},
+      {"send to a peer outside the world", {"--kind", "send", "--peer", "7"}},
+  };
+  for (const auto& m : cases) {
+    DYNAMIC_SECTION(m.name) {
+      RankProcesses ranks;
+      for (uint32_t r = 0; r < 2; ++r) {
+        Strings spec = {"--timeout-ms", "5000", "--recover-group", "malformed-after"};
+        spec.insert(spec.end(), m.spec.begin(), m.spec.end());
+        ranks.Start(RankArgs("call", daemon, "malformed", 2, r, spec));
+      }
+      for (const auto& r : RequireAllExitOk(ranks)) {
+        RequireRejectedCleanly(r, {"INVALID_ARGUMENT"});
+        INFO(Get(RequireStep(r, "op"), "message"));
+        CHECK(!Get(RequireStep(r, "op"), "message").empty());
+      }
+    }
+  }
+}
+
+TEST_CASE("a rank sending to itself is INVALID_ARGUMENT", "[validation]") {
+  DaemonProcess daemon;
+  RankResult r =
+      RunSingleCall(daemon, "self", {"--kind", "send", "--peer", "0", "--timeout-ms", "5000"});
+  RequireRejectedCleanly(r, {"INVALID_ARGUMENT"});
+}
+
+TEST_CASE("ranks disagreeing about per-rank counts get INVALID_ARGUMENT", "[validation]") {
+  DaemonProcess daemon;
+  struct Disagreement {
+    const char* name;
+    Strings rank0, rank1;
+  };
+  const std::vector<Disagreement> cases = {
+      {"all_gather_v counts",
+       {"--kind", "all_gather_v", "--counts", "16,16"},
+       {"--kind", "all_gather_v", "--counts", "16,17"}},
+      {"reduce_scatter_v counts",
+       {"--kind", "reduce_scatter_v", "--counts", "3,5"},
+       {"--kind", "reduce_scatter_v", "--counts", "5,3"}},
+      // Rank 1 sends 5 elements to rank 0, which expects 4.
+      {"all_to_all_v send and recv counts",
+       {"--kind", "all_to_all_v", "--send-counts", "4,4", "--recv-counts", "4,4"},
+       {"--kind", "all_to_all_v", "--send-counts", "5,4", "--recv-counts", "4,4"}},
+      {"send and recv counts",
+       {"--kind", "send", "--peer", "1", "--count", "16"},
+       {"--kind", "recv", "--peer", "0", "--count", "17"}},
+      {"send and recv dtypes",
+       {"--kind", "send", "--peer", "1", "--dtype", "float32"},
+       {"--kind", "recv", "--peer", "0", "--dtype", "int32"}},
+  };
+  for (const auto& m : cases) {
+    DYNAMIC_SECTION(m.name) {
+      const std::string group = std::string("disagree-") + std::to_string(&m - cases.data());
+      RankProcesses ranks;
+      Strings a = {"--timeout-ms", "10000", "--recover-group", group + "-after"};
+      Strings b = a;
+      a.insert(a.end(), m.rank0.begin(), m.rank0.end());
+      b.insert(b.end(), m.rank1.begin(), m.rank1.end());
+      ranks.Start(RankArgs("call", daemon, group, 2, 0, a));
+      ranks.Start(RankArgs("call", daemon, group, 2, 1, b));
+      for (const auto& r : RequireAllExitOk(ranks)) {
+        RequireRejectedCleanly(r, {"INVALID_ARGUMENT"});
+        const std::string msg = Get(RequireStep(r, "op"), "message");
+        INFO("worker #" << r.index << " message: " << msg);
+        CHECK(MentionsRank(msg, 0));
+        CHECK(MentionsRank(msg, 1));
+      }
+    }
+  }
+}
+
+TEST_CASE("a group name formed anew after its members left gets a higher epoch",
+          "[validation]") {
+  DaemonProcess daemon;
+  int64_t first_epoch = -1;
+  for (int round = 0; round < 2; ++round) {
+    RankProcesses ranks;
+    for (uint32_t r = 0; r < 2; ++r) {
+      ranks.Start(RankArgs("join", daemon, "reborn", 2, r, {"--allreduce"}));
+    }
+    auto results = RequireAllExitOk(ranks);
+    ResultLine join0 = RequireCode(results[0], "join", "OK");
+    ResultLine join1 = RequireCode(results[1], "join", "OK");
+    RequireCode(results[0], "allreduce", "OK");
+    CHECK(Get(join0, "epoch") == Get(join1, "epoch"));
+    if (round == 0) {
+      first_epoch = GetInt(join0, "epoch");
+    } else {
+      INFO("first epoch " << first_epoch << ", second " << Get(join0, "epoch"));
+      CHECK(GetInt(join0, "epoch") > first_epoch);
+    }
+  }
+}
+
 // The SDK refuses a HostBuffer of another Client before sending anything
 // (INVALID_ARGUMENT naming the buffer); the daemon's own answer for an id it
 // never issued is NOT_FOUND. Either way the call must fail naming the id.

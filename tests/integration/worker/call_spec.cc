@@ -21,6 +21,7 @@ CallSpec ParseCallSpec(const Args& args) {
   s.peer = static_cast<uint32_t>(args.U64("peer", 0));
   s.timeout_ms = args.U64("timeout-ms", 0);
   s.in_place = args.Has("inplace");
+  s.send_in_recv = args.Has("send-in-recv");
   s.send_offset = args.U64("send-offset", 0);
   s.recv_offset = args.U64("recv-offset", 0);
   s.buf_bytes = args.U64("buf-bytes", s.buf_bytes);
@@ -39,7 +40,7 @@ CollectiveCall ToCall(const CallSpec& spec, const HostBuffer& send, const HostBu
   c.root = spec.root;
   c.peer = spec.peer;
   c.timeout = std::chrono::milliseconds(spec.timeout_ms);
-  if (!spec.in_place) c.send = BufferView(send, spec.send_offset);
+  if (!spec.in_place) c.send = BufferView(spec.send_in_recv ? recv : send, spec.send_offset);
   c.recv = BufferView(recv, spec.recv_offset);
   return c;
 }

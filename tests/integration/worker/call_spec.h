@@ -2,6 +2,7 @@
 // --kind all_reduce --dtype float32 --op sum --count 16 [--root R] [--peer P]
 // [--counts a,b] [--send-counts ..] [--recv-counts ..] [--timeout-ms T]
 // [--inplace] [--send-offset B] [--recv-offset B] [--buf-bytes B]
+// [--send-in-recv] (the send view lies in the recv buffer, at --send-offset)
 // Offsets and counts are passed through unchecked, so they can describe
 // ranges the daemon must reject.
 #pragma once
@@ -24,6 +25,7 @@ struct CallSpec {
   uint32_t peer = 0;
   uint64_t timeout_ms = 0;
   bool in_place = false;
+  bool send_in_recv = false;
   uint64_t send_offset = 0;
   uint64_t recv_offset = 0;
   uint64_t buf_bytes = 65536;  // size of each of the two buffers

@@ -88,9 +88,22 @@ int RunJoin(const Args& args) {
                               static_cast<uint32_t>(args.U64("rank")),
                               Ms(args.U64("timeout-ms", 0)));
   });
-  PrintResult("join", o, {{"pid", std::to_string(::getpid())}});
+  PrintResult("join", o,
+              {{"pid", std::to_string(::getpid())},
+               {"epoch", group ? std::to_string(group->epoch()) : "none"},
+               {"group_id", group ? std::to_string(group->id()) : "none"}});
   if (o.code != "OK") return 0;
   if (args.Has("allreduce")) PrintResult("allreduce", VerifiedAllReduce(*client, *group));
+  if (args.Has("leave-on-file")) {
+    PrintLine("WAITING");
+    const std::string go = args.Str("leave-on-file");
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (!FileExists(go)) {
+      if (std::chrono::steady_clock::now() > until) return 1;
+      std::this_thread::sleep_for(Ms(5));
+    }
+    PrintResult("leave", Attempt([&] { group->Leave(); }));
+  }
   if (args.Has("hold")) HoldForever();
   return 0;
 }
