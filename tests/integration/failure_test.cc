@@ -30,27 +30,6 @@ void RequireDaemonServes(const DaemonProcess& daemon, const std::string& group) 
   for (const auto& r : RequireAllExitOk(ranks)) RequireCode(r, "allreduce", "OK");
 }
 
-// Waits until the daemon reports `arrived` ranks in group's in-flight op, so
-// that a kill happens while they are known to wait inside the collective.
-void RequireArrived(const DaemonProcess& daemon, const std::string& group, size_t arrived) {
-  GroupDescription last;
-  bool ok = PollUntil(
-      [&] {
-        last = DescribeGroup(daemon, group);
-        if (!last.ok || !last.json.contains("in_flight")) return false;
-        for (const auto& op : last.json["in_flight"]) {
-          if (op.contains("arrived_ranks") && op["arrived_ranks"].size() >= arrived) {
-            return true;
-          }
-        }
-        return false;
-      },
-      std::chrono::seconds(10));
-  INFO("waiting for " << arrived << " ranks in an in-flight op of " << group << ": "
-                      << (last.ok ? last.json.dump() : last.error));
-  REQUIRE(ok);
-}
-
 }  // namespace
 
 TEST_CASE("a rank killed during all_reduce aborts the others within 2 s", "[failure]") {
@@ -68,7 +47,8 @@ TEST_CASE("a rank killed during all_reduce aborts the others within 2 s", "[fail
         // --hold: survivors stay members, so the BROKEN group can still be
         // described after they got their errors.
         survivors.push_back(ranks.Start(RankArgs(
-            "call", daemon, group, world, r, {"--timeout-ms", "30000", "--announce", "--hold"})));
+            "call", daemon, group, world, r,
+            {"--timeout-ms", "30000", "--announce", "--again", "--hold"})));
       }
     }
     REQUIRE(ranks.WaitForOutput(victim, "HOLDING", std::chrono::seconds(30)));
@@ -82,7 +62,7 @@ TEST_CASE("a rank killed during all_reduce aborts the others within 2 s", "[fail
     const int64_t killed_at = MonotonicMs();
     ranks.Signal(victim, SIGKILL);
     for (size_t i : survivors) {
-      ranks.WaitForOutput(i, "RESULT step=op", std::chrono::seconds(30));
+      ranks.WaitForOutput(i, "RESULT step=again", std::chrono::seconds(30));
       RankResult r = ranks.Peek(i);
       ResultLine op = RequireCode(r, "op", "ABORTED");
       const std::string msg = Get(op, "message");
@@ -91,6 +71,9 @@ TEST_CASE("a rank killed during all_reduce aborts the others within 2 s", "[fail
       CHECK(MentionsRank(msg, victim));
       CHECK(MentionsNumber(msg, victim_pid));
       CHECK(Get(op, "recv_unchanged") == "1");
+      // The group stays broken: a later op fails at once, not at its deadline.
+      ResultLine again = RequireCode(r, "again", "ABORTED");
+      CHECK(MentionsRank(Get(again, "message"), victim));
     }
 
     GroupDescription d = DescribeGroup(daemon, group);
@@ -103,6 +86,29 @@ TEST_CASE("a rank killed during all_reduce aborts the others within 2 s", "[fail
     REQUIRE(daemon.Running());
     RequireDaemonServes(daemon, "unrelated");
   }
+}
+
+TEST_CASE("a rank killed while the group forms aborts the others' join within 2 s",
+          "[failure]") {
+  // Ranks 0 and 1 of 3 have joined; rank 1 dies before rank 2 arrives. Rank 0
+  // must not wait out its join deadline believing rank 1 never joined.
+  DaemonProcess daemon;
+  RankProcesses ranks;
+  ranks.Start(RankArgs("join", daemon, "forming", 3, 0, {"--timeout-ms", "10000"}));
+  const size_t victim =
+      ranks.Start(RankArgs("join", daemon, "forming", 3, 1, {"--timeout-ms", "10000"}));
+  RequireJoined(daemon, "forming", 2);
+  const pid_t victim_pid = ranks.pid(victim);
+  const int64_t killed_at = MonotonicMs();
+  ranks.Signal(victim, SIGKILL);
+  RankResult r = ranks.Wait(0, std::chrono::seconds(60));
+  ResultLine join = RequireCode(r, "join", "ABORTED");
+  const std::string msg = Get(join, "message");
+  INFO("message: " << msg << "\nvictim pid " << victim_pid);
+  CHECK(GetInt(join, "t_ms") - killed_at < kDeathNoticeMs);
+  CHECK(MentionsRank(msg, 1));
+  CHECK(MentionsNumber(msg, victim_pid));
+  RequireDaemonServes(daemon, "after-forming");
 }
 
 TEST_CASE("a rank leaving during all_reduce aborts the others naming it", "[failure]") {
@@ -196,17 +202,6 @@ TEST_CASE("ranks that never join make JoinGroup DEADLINE_EXCEEDED naming them",
     }
     RequireDaemonServes(daemon, "after-join-timeout");
   }
-}
-
-TEST_CASE("ccsd exits cleanly on SIGTERM while sessions and groups are open", "[failure]") {
-  DaemonProcess daemon;
-  RankProcesses ranks;
-  ranks.Start(RankArgs("join", daemon, "open", 1, 0, {"--hold"}));
-  REQUIRE(ranks.WaitForOutput(0, "HOLDING", std::chrono::seconds(30)));
-  ExitStatus st = daemon.Stop();
-  INFO(daemon.LogReport());
-  CHECK_FALSE(daemon.NeededKill());
-  CHECK(st.ok());
 }
 
 }  // namespace ccs::it

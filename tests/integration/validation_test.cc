@@ -19,21 +19,6 @@ namespace {
 using Strings = std::vector<std::string>;
 const Strings kRangeCodes = {"INVALID_ARGUMENT", "OUT_OF_RANGE"};
 
-// Waits until `joined` ranks of `group` have joined (ccsctl), so that a later
-// joiner is known to come second.
-void RequireJoined(const DaemonProcess& daemon, const std::string& group, int64_t joined) {
-  GroupDescription last;
-  bool ok = PollUntil(
-      [&] {
-        last = DescribeGroup(daemon, group);
-        return last.ok && last.joined >= joined;
-      },
-      std::chrono::seconds(10));
-  INFO("waiting for " << joined << " joined rank(s) of " << group << ": "
-                      << (last.ok ? last.json.dump() : last.error));
-  REQUIRE(ok);
-}
-
 // Checks a rejected op: its code, that nothing was written, and that the
 // worker's fresh group afterwards works.
 void RequireRejectedCleanly(const RankResult& r, const Strings& codes) {

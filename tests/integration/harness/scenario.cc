@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 
+#include "harness/ctl.h"
+
 namespace ccs::it {
 
 std::vector<std::string> RankArgs(const std::string& scenario, const DaemonProcess& daemon,
@@ -50,6 +52,38 @@ ResultLine RequireCodeIn(const RankResult& r, const std::string& step,
   INFO("step '" << step << "' should end with " << wanted << "; worker:\n" << Describe(r));
   REQUIRE(std::find(codes.begin(), codes.end(), Get(line, "code")) != codes.end());
   return line;
+}
+
+void RequireJoined(const DaemonProcess& daemon, const std::string& group, int64_t joined) {
+  GroupDescription last;
+  bool ok = PollUntil(
+      [&] {
+        last = DescribeGroup(daemon, group);
+        return last.ok && last.joined >= joined;
+      },
+      std::chrono::seconds(10));
+  INFO("waiting for " << joined << " joined rank(s) of " << group << ": "
+                      << (last.ok ? last.json.dump() : last.error));
+  REQUIRE(ok);
+}
+
+void RequireArrived(const DaemonProcess& daemon, const std::string& group, size_t arrived) {
+  GroupDescription last;
+  bool ok = PollUntil(
+      [&] {
+        last = DescribeGroup(daemon, group);
+        if (!last.ok || !last.json.contains("in_flight")) return false;
+        for (const auto& op : last.json["in_flight"]) {
+          if (op.contains("arrived_ranks") && op["arrived_ranks"].size() >= arrived) {
+            return true;
+          }
+        }
+        return false;
+      },
+      std::chrono::seconds(10));
+  INFO("waiting for " << arrived << " ranks in an in-flight op of " << group << ": "
+                      << (last.ok ? last.json.dump() : last.error));
+  REQUIRE(ok);
 }
 
 }  // namespace ccs::it

@@ -34,4 +34,12 @@ ResultLine RequireCode(const RankResult& r, const std::string& step, const std::
 ResultLine RequireCodeIn(const RankResult& r, const std::string& step,
                          const std::vector<std::string>& codes);
 
+// Polls `ccsctl describe group` until `joined` ranks of `group` have joined
+// (REQUIRE, 10 s), so that a later joiner is known to come after them.
+void RequireJoined(const DaemonProcess& daemon, const std::string& group, int64_t joined);
+
+// Polls `ccsctl describe group` until an in-flight op of `group` lists
+// `arrived` ranks (REQUIRE, 10 s): they are known to wait inside it.
+void RequireArrived(const DaemonProcess& daemon, const std::string& group, size_t arrived);
+
 }  // namespace ccs::it

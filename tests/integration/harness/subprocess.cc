@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -40,8 +41,8 @@ ExitStatus FromWaitStatus(int ws) {
 }
 
 // Runs in the forked child: only async-signal-safe calls until exec.
-[[noreturn]] void ExecChild(char* const* argv, int out_fd, int err_fd, pid_t parent,
-                           const std::optional<Credentials>& as) {
+[[noreturn]] void ExecChild(char* const* argv, char* const* envp, int out_fd, int err_fd,
+                           pid_t parent, const std::optional<Credentials>& as) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != parent) ::_exit(126);  // parent already gone
   ::dup2(out_fd, STDOUT_FILENO);
@@ -56,7 +57,7 @@ ExitStatus FromWaitStatus(int ws) {
   if (as) ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   int devnull = ::open("/dev/null", O_RDONLY);
   if (devnull >= 0) ::dup2(devnull, STDIN_FILENO);
-  ::execv(argv[0], argv);
+  ::execve(argv[0], argv, envp);
   const char msg[] = "exec failed: ";
   (void)!::write(STDERR_FILENO, msg, sizeof(msg) - 1);
   (void)!::write(STDERR_FILENO, argv[0], ::strlen(argv[0]));
@@ -83,11 +84,18 @@ Subprocess::Subprocess(const std::vector<std::string>& argv,
   std::vector<char*> cargv;
   for (const auto& a : argv_) cargv.push_back(const_cast<char*>(a.c_str()));
   cargv.push_back(nullptr);
+  // Children get this environment minus CCS_*: ccsd and the SDK read
+  // settings from CCS_* variables, and a test passes all of its own as flags.
+  std::vector<char*> cenv;
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (std::strncmp(*e, "CCS_", 4) != 0) cenv.push_back(*e);
+  }
+  cenv.push_back(nullptr);
   int out_fd = OpenForAppend(stdout_path);
   int err_fd = stderr_path == stdout_path ? ::dup(out_fd) : OpenForAppend(stderr_path);
   pid_t parent = ::getpid();
   pid_ = ::fork();
-  if (pid_ == 0) ExecChild(cargv.data(), out_fd, err_fd, parent, as);
+  if (pid_ == 0) ExecChild(cargv.data(), cenv.data(), out_fd, err_fd, parent, as);
   int fork_errno = errno;
   ::close(out_fd);
   ::close(err_fd);

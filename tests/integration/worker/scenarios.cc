@@ -141,6 +141,7 @@ int RunCall(const Args& args) {
                {"recv_id", std::to_string(recv->id())},
                {"send_shm", send->shm_name()},
                {"recv_shm", recv->shm_name()}});
+  if (args.Has("again")) PrintResult("again", Attempt([&] { group->Run(call); }));
   if (args.Has("recover-group")) {
     std::unique_ptr<Group> fresh;
     Outcome rj = Attempt([&] {

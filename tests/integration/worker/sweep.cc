@@ -88,6 +88,14 @@ class SweepRunner {
     for (const auto& c : cases_) {
       if (!RunCase(c)) return 1;
     }
+    // Leaving breaks the group for ranks still busy (e.g. the last send/recv
+    // pair of the ring): wait for everyone first.
+    Outcome done = Attempt([&] { group_->Barrier(); });
+    if (done.code != "OK") {
+      PrintLine("FAILED rank=" + std::to_string(rank_) + " final barrier code=" + done.code +
+                " message=" + done.message);
+      return 1;
+    }
     PrintLine("SWEEP OK rank=" + std::to_string(rank_) + " world=" +
               std::to_string(world_) + " cases=" + std::to_string(cases_.size()) +
               " ms=" + std::to_string(NowMs() - start));
