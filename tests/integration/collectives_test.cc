@@ -90,6 +90,19 @@ TEST_CASE("two groups on one daemon run their sweeps concurrently", "[collective
   RequireAllOk(ranks.WaitAll(kSweepDeadline));
 }
 
+TEST_CASE("one session drives four groups from four threads at once", "[collectives]") {
+  DaemonProcess daemon;
+  RankProcesses ranks;
+  for (uint32_t r = 0; r < 3; ++r) {
+    ranks.Start({"multi-group", "--addr", daemon.address(), "--group", "threads", "--groups",
+                 "4", "--world", "3", "--rank", std::to_string(r), "--iters", "100"});
+  }
+  auto results = ranks.WaitAll(kSweepDeadline);
+  std::string failure = FirstFailure(results);
+  INFO(failure);
+  REQUIRE(failure.empty());
+}
+
 TEST_CASE("two daemons serve same-named groups independently", "[collectives]") {
   DaemonOptions opts;
   opts.log_level = "info";

@@ -141,7 +141,20 @@ TEST_CASE("ccsd exits cleanly on SIGTERM while sessions and groups are open", "[
   ranks.Start(RankArgs("join", daemon, "open", 1, 0, {"--hold"}));
   REQUIRE(ranks.WaitForOutput(0, "HOLDING", std::chrono::seconds(30)));
   ExitStatus st = daemon.Stop();
-  INFO(daemon.LogReport());
+  CHECK_FALSE(daemon.NeededKill());
+  CHECK(st.ok());
+}
+
+TEST_CASE("ccsd exits on SIGTERM after a rank died while its group formed", "[daemon]") {
+  DaemonProcess daemon;
+  RankProcesses ranks;
+  ranks.Start(RankArgs("join", daemon, "forming", 3, 0, {"--timeout-ms", "20000"}));
+  const size_t victim =
+      ranks.Start(RankArgs("join", daemon, "forming", 3, 1, {"--timeout-ms", "20000"}));
+  RequireJoined(daemon, "forming", 2);
+  ranks.Signal(victim, SIGKILL);
+  ranks.Wait(victim, std::chrono::seconds(10));
+  ExitStatus st = daemon.Stop();
   CHECK_FALSE(daemon.NeededKill());
   CHECK(st.ok());
 }

@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
       {"create-buffers", ccs::it::RunCreateBuffers},
       {"register-shm", ccs::it::RunRegisterShm},
       {"join-many", ccs::it::RunJoinMany},
+      {"multi-group", ccs::it::RunMultiGroup},
+      {"shrink-after-register", ccs::it::RunShrinkAfterRegister},
       {"selftest", ccs::it::RunSelfTest},
   };
   try {

@@ -162,6 +162,25 @@ TEST_CASE("per-session limits answer RESOURCE_EXHAUSTED", "[security]") {
   }
 }
 
+TEST_CASE("a client shrinking its registered segment cannot crash the daemon",
+          "[security]") {
+  // The worker registers a 1 MiB segment of its own, truncates it to 0 bytes
+  // and then runs an all_reduce over it. The daemon may fail that op, but it
+  // must survive: other sessions depend on it.
+  DaemonProcess daemon;
+  RankProcesses ranks;
+  ranks.Start({"shrink-after-register", "--addr", daemon.address()});
+  RankResult r = RequireAllExitOk(ranks)[0];
+  RequireCode(r, "before", "OK");
+  ResultLine after = RequireStep(r, "after_shrink");
+  INFO("after the shrink: " << Get(after, "code") << " " << Get(after, "message"));
+  CHECK(Get(after, "code") != "UNAVAILABLE");
+  REQUIRE(daemon.Running());
+  RankProcesses others;
+  others.Start(RankArgs("join", daemon, "bystander", 1, 0, {"--allreduce"}));
+  RequireCode(RequireAllExitOk(others)[0], "allreduce", "OK");
+}
+
 // Two Clients (sessions) in one process. The SDK refuses another Client's
 // HostBuffer itself (INVALID_ARGUMENT); the daemon's own check would answer
 // NOT_FOUND or PERMISSION_DENIED. The owner's memory must stay untouched.

@@ -56,9 +56,14 @@ void DaemonProcess::Restart() {
 }
 
 DaemonProcess::~DaemonProcess() {
-  Stop();
+  const bool was_running = Running();
+  ExitStatus st = Stop();
   if (CurrentTestFailed() || std::uncaught_exceptions() > 0) {
-    std::cerr << LogReport() << std::flush;
+    std::cerr << LogReport() << "ccsd " << (was_running ? "stopped: " : "had already ended: ")
+              << st.Describe()
+              << (needed_kill_ ? " (SIGKILL: it ignored SIGTERM for the stop timeout)" : "")
+              << "\n"
+              << std::flush;
   }
 }
 

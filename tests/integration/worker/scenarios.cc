@@ -1,8 +1,11 @@
 #include "worker/scenarios.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 #include <thread>
 
@@ -32,10 +35,9 @@ std::chrono::milliseconds Ms(uint64_t v) { return std::chrono::milliseconds(v); 
   for (;;) ::pause();
 }
 
-// A verified all_reduce(sum, int32) of 1024 elements: element i of rank r is
-// r + 1 + i % 5. Returns code OK, an error code, or MISMATCH.
-Outcome VerifiedAllReduce(Client& client, Group& group) {
-  constexpr uint64_t kCount = 1024;
+// A verified all_reduce(sum, int32) of kCount elements: element i of rank r
+// is r + 1 + i % 5. Returns code OK, an error code, or MISMATCH.
+Outcome VerifiedAllReduce(Client& client, Group& group, uint64_t kCount = 1024) {
   auto buf = client.CreateHostBuffer(2 * kCount * sizeof(int32_t));
   auto* p = buf->as<int32_t>();
   for (uint64_t i = 0; i < kCount; ++i) {
@@ -263,6 +265,70 @@ int RunRegisterShm(const Args& args) {
   Outcome o = Attempt(
       [&] { b = client->RegisterHostBuffer(args.Str("name"), args.U64("bytes")); });
   PrintResult("register", o, {{"id", b ? std::to_string(b->id()) : "none"}});
+  return 0;
+}
+
+int RunMultiGroup(const Args& args) {
+  auto client = ConnectFromArgs(args, "multi-group-" + args.Str("rank"));
+  const uint32_t world = static_cast<uint32_t>(args.U64("world"));
+  const uint32_t rank = static_cast<uint32_t>(args.U64("rank"));
+  const uint64_t groups = args.U64("groups"), iters = args.U64("iters", 50);
+  std::vector<std::unique_ptr<Group>> members;
+  for (uint64_t g = 0; g < groups; ++g) {  // same order on every rank
+    members.push_back(client->JoinGroup(args.Str("group") + "-" + std::to_string(g), world,
+                                        rank, Ms(30000)));
+  }
+  // One thread per group, all on this one session at once.
+  std::vector<Outcome> outcomes(groups);
+  std::vector<std::thread> threads;
+  for (uint64_t g = 0; g < groups; ++g) {
+    threads.emplace_back([&, g] {
+      for (uint64_t it = 0; it < iters; ++it) {
+        Outcome o = VerifiedAllReduce(*client, *members[g], 1 + (it * 131 + g * 17) % 5000);
+        if (o.code != "OK") {
+          o.message = "group " + std::to_string(g) + " iteration " + std::to_string(it) +
+                      ": " + o.message;
+          outcomes[g] = o;
+          return;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  int failed = 0;
+  for (uint64_t g = 0; g < groups; ++g) {
+    PrintResult("group" + std::to_string(g), outcomes[g]);
+    failed += outcomes[g].code != "OK";
+  }
+  for (auto& m : members) m->Barrier();  // nobody leaves while others still run
+  return failed == 0 ? 0 : 1;
+}
+
+int RunShrinkAfterRegister(const Args& args) {
+  // A segment this process owns, registered, then shrunk to nothing behind
+  // the daemon's back: the daemon's mapping now faults past the end of file.
+  auto client = ConnectFromArgs(args, "shrinker");
+  const std::string name = "/ccs-" + std::to_string(::getpid()) + "-shrink";
+  const size_t bytes = 1 << 20;
+  int fd = ::shm_open(name.c_str(), O_CREAT | O_EXCL | O_RDWR, 0600);
+  if (fd < 0 || ::ftruncate(fd, bytes) != 0) {
+    PrintLine("cannot create " + name + ": " + std::strerror(errno));
+    return 1;
+  }
+  auto buf = client->RegisterHostBuffer(name, bytes);
+  auto group = client->JoinGroup("shrink-" + std::to_string(::getpid()), 1, 0, Ms(10000));
+  PrintResult("before", Attempt([&] {
+                group->AllReduce(BufferView(*buf, 0), BufferView(*buf, bytes / 2), 1024,
+                                 DataType::kFloat32, ReduceOp::kSum);
+              }));
+  if (::ftruncate(fd, 0) != 0) return 1;
+  // Whatever the daemon answers, it must answer (and keep running).
+  PrintResult("after_shrink", Attempt([&] {
+                group->AllReduce(BufferView(*buf, 0), BufferView(*buf, bytes / 2),
+                                 bytes / 8, DataType::kFloat32, ReduceOp::kSum);
+              }));
+  ::close(fd);
+  ::shm_unlink(name.c_str());
   return 0;
 }
 

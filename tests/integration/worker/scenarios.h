@@ -17,6 +17,8 @@ int RunUnknownBuffer(const Args& args);  // a buffer id of another daemon
 int RunUnknownGroup(const Args& args);   // a collective on a group left
 int RunCreateBuffers(const Args& args);  // --sizes a,b,c
 int RunRegisterShm(const Args& args);    // --name /x --bytes n
+int RunMultiGroup(const Args& args);     // --groups K --iters M, one thread per group
+int RunShrinkAfterRegister(const Args& args);  // truncate a registered segment
 int RunJoinMany(const Args& args);       // --groups k world-1 groups
 int RunSelfTest(const Args& args);       // reference codec self-test
 
