@@ -214,8 +214,17 @@ bool Group::RemoveMember(uint32_t rank, const std::string& why) {
     if (!m.alive) return false;
     m.alive = false;
     if (state_ == GroupState::kForming) {
-      m.joined = false;
+      // A rank lost before the group formed fails the formation for every
+      // rank that joined: waiting for a dead process would only end at the
+      // join deadline. The name can be formed again (next epoch).
       m.join_done = nullptr;  // its call is gone with its session
+      Status s = Aborted("group '" + name_ + "' cannot form: rank " + std::to_string(rank) +
+                         " (pid " + std::to_string(m.session.identity.pid) + ", session " +
+                         std::to_string(m.session.id) + ") " + why +
+                         " before every rank joined; join again to form it anew");
+      spdlog::warn("{}", s.message());
+      FinishJoinsLocked(s, out);
+      for (Member& x : members_) x.alive = false;
     } else if (state_ == GroupState::kReady) {
       BreakLocked("rank " + std::to_string(rank) + " (pid " +
                       std::to_string(m.session.identity.pid) + ", session " +

@@ -108,8 +108,9 @@ class Group : public std::enable_shared_from_this<Group> {
 
   // `rank` left or its session ended; `why` says which. A READY group goes
   // BROKEN and every pending op fails with ABORTED naming the rank; while
-  // FORMING the rank's place is freed. Returns true when no live member is
-  // left: the group is then DESTROYED and its executor stops.
+  // FORMING the formation fails: every rank that joined gets ABORTED naming
+  // it. Returns true when no live member is left: the group is then
+  // DESTROYED and its executor stops.
   bool RemoveMember(uint32_t rank, const std::string& why);
 
   // Fails everything pending with `status`, marks the group DESTROYED and

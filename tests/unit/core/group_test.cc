@@ -212,3 +212,28 @@ TEST_CASE("In-flight view shows who arrived and who is missing", "[group]") {
 
 }  // namespace
 }  // namespace ccs
+
+namespace ccs {
+namespace {
+
+TEST_CASE("A rank lost while forming aborts the other joins naming it", "[group]") {
+  RecordingEngine engine;
+  auto g = Group::Create(1, "g", 1, 3, &engine, Clock::now() + 5s, nullptr);
+  std::promise<Status> joined;
+  REQUIRE(g->Join(0, 3, MakeSession(1, 10), Clock::now() + 5s,
+                  [&](const Status& s, const JoinResult&) { joined.set_value(s); })
+              .ok());
+  REQUIRE(g->Join(1, 3, MakeSession(2, 11), Clock::now() + 5s,
+                  [](const Status&, const JoinResult&) {})
+              .ok());
+  CHECK(g->RemoveMember(1, "disconnected"));
+  auto f = joined.get_future();
+  REQUIRE(f.wait_for(2s) == std::future_status::ready);
+  Status s = f.get();
+  CHECK(s.code() == StatusCode::kAborted);
+  CHECK(s.message().find("rank 1 (pid 11") != std::string::npos);
+  CHECK(g->state() == GroupState::kDestroyed);
+}
+
+}  // namespace
+}  // namespace ccs
