@@ -1,12 +1,21 @@
 #include "daemon/daemon.h"
 
+#include <spdlog/spdlog.h>
+
 namespace ccs {
+namespace {
+
+// How long Stop waits for an op already inside the engine to finish.
+constexpr std::chrono::seconds kExecutorStopTimeout{10};
+
+}  // namespace
 
 Daemon::Daemon(const Config& config)
     : config_(config),
+      metrics_(server::DaemonVersion(), server::DaemonGitCommit()),
       engine_(MakeHostEngine(HostEngineOptions{config.host_threads})),
       buffers_(config.limits),
-      groups_(engine_.get(), config),
+      groups_(engine_.get(), config, &metrics_),
       submitter_(&sessions_, &buffers_, &groups_,
                  std::chrono::milliseconds(config.op_timeout_ms)) {
   sessions_.AddCloseListener([this](const Session& s) {
@@ -17,22 +26,69 @@ Daemon::Daemon(const Config& config)
                                     {std::string(engine_->Name())},
                                     std::chrono::steady_clock::now()};
   server_ = std::make_unique<server::GrpcServer>(context_);
+  metrics_.SetGaugeSource([this] { return SampleGauges(); });
 }
 
-Daemon::~Daemon() { Stop(std::chrono::milliseconds(0)); }
+Daemon::~Daemon() {
+  Stop(Unavailable("ccsd is shutting down; the op did not complete"),
+       std::chrono::milliseconds(0));
+}
 
-Status Daemon::Start() { return server_->Start(config_); }
+Status Daemon::Start() {
+  // Metrics first: a bad metrics_listen stops ccsd before its socket exists.
+  if (!config_.metrics_listen.empty()) {
+    ASSIGN_OR_RETURN(metrics_http_, MetricsHttpServer::Start(config_.metrics_listen, [this] {
+                       return metrics_.Render();
+                     }));
+    spdlog::info("metrics: serving Prometheus metrics on http://{}/metrics",
+                 metrics_http_->address());
+  }
+  RETURN_IF_ERROR(server_->Start(config_));
+  server_->SetHealth(/*live=*/true, /*ready=*/true);
+  return Status::Ok();
+}
 
-void Daemon::Stop(std::chrono::milliseconds grace) {
+void Daemon::BeginDrain() {
+  if (server_) server_->SetHealth(/*live=*/true, /*ready=*/false);
+  groups_.BeginDrain(Unavailable(
+      "ccsd is draining (it received SIGTERM): it starts no new groups and no new ops; "
+      "ops that a rank had already started may still finish; retry against the restarted "
+      "ccsd"));
+}
+
+size_t Daemon::InFlightOps() const { return groups_.InFlightOps(); }
+
+void Daemon::Stop(const Status& why, std::chrono::milliseconds grace) {
   if (!server_) return;
-  groups_.ShutdownAll(Unavailable("ccsd is shutting down; the op did not complete"));
+  const size_t running = groups_.ShutdownAll(why, Clock::now() + kExecutorStopTimeout);
+  if (running > 0) {
+    spdlog::warn("{} group executor(s) still inside the engine after {} s; stopping anyway",
+                 running, kExecutorStopTimeout.count());
+  }
+  server_->EndSessions(why);
+  spdlog::debug("stop: groups and sessions ended");
   server_->Stop(grace);
   server_.reset();
+  metrics_http_.reset();
+  spdlog::info("stopped");
 }
 
 void Daemon::Reload(const Config& config) {
   buffers_.SetLimits(config.limits);
   groups_.SetLimits(config.limits);
+}
+
+GaugeValues Daemon::SampleGauges() const {
+  GaugeValues g;
+  for (const auto& group : groups_.List()) {
+    ++g.groups_by_state[static_cast<size_t>(group->state())];
+  }
+  g.sessions = sessions_.List().size();
+  for (const BufferRecord& b : buffers_.List()) {
+    ++g.buffers;
+    g.mapped_bytes += b.size;
+  }
+  return g;
 }
 
 }  // namespace ccs

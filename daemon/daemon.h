@@ -1,5 +1,6 @@
 // Daemon: the composition root of ccsd. Owns the engine, the domain
-// managers and the gRPC server; wires them together and nothing else.
+// managers, the metrics and the servers; wires them together and nothing
+// else. Its methods are called from one thread (main).
 #pragma once
 
 #include <chrono>
@@ -11,6 +12,8 @@
 #include "daemon/core/group_registry.h"
 #include "daemon/core/session_manager.h"
 #include "daemon/engine/engine.h"
+#include "daemon/obs/metrics.h"
+#include "daemon/obs/metrics_http.h"
 #include "daemon/server/grpc_server.h"
 #include "daemon/server/peer_registry.h"
 
@@ -21,16 +24,29 @@ class Daemon {
   explicit Daemon(const Config& config);
   ~Daemon();
 
-  // Binds the socket(s) and starts serving.
+  // Binds the socket(s), starts serving (and the metrics endpoint if
+  // configured), then reports readiness SERVING.
   Status Start();
-  // Fails every in-flight op and formation with UNAVAILABLE, then stops the
-  // server within `grace`.
-  void Stop(std::chrono::milliseconds grace);
+  // The first step of a SIGTERM: readiness NOT_SERVING, new groups and new
+  // ops refused with UNAVAILABLE; ops some rank started may still finish.
+  // Idempotent.
+  void BeginDrain();
+  // Ops started and not yet answered, all groups.
+  size_t InFlightOps() const;
+  // Fails every op still in flight and every formation with `why`
+  // (UNAVAILABLE), waits (bounded) for the group executors, then stops the
+  // servers, cancelling open calls (session streams) after `grace`.
+  void Stop(const Status& why, std::chrono::milliseconds grace);
   // Applies what may change at runtime (limits).
   void Reload(const Config& config);
 
+  const Config& config() const { return config_; }
+
  private:
+  GaugeValues SampleGauges() const;
+
   Config config_;
+  MetricsRegistry metrics_;  // before groups_: they report into it
   std::unique_ptr<Engine> engine_;
   SessionManager sessions_;
   BufferRegistry buffers_;
@@ -39,6 +55,7 @@ class Daemon {
   server::PeerRegistry peers_;
   server::ServiceContext context_;
   std::unique_ptr<server::GrpcServer> server_;
+  std::unique_ptr<MetricsHttpServer> metrics_http_;  // reads the managers above
 };
 
 }  // namespace ccs

@@ -1,13 +1,13 @@
-// ccsd: parses flags, loads the configuration, runs the Daemon until a
-// signal says stop. Wiring only.
+// ccsd: parses flags, loads the configuration, starts the Daemon and hands
+// it to ServeUntilStopped (signals, drain, systemd). Wiring only.
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
-#include <systemd/sd-daemon.h>
 
 #include <csignal>
 #include <iostream>
 
 #include "daemon/daemon.h"
+#include "daemon/lifecycle.h"
 #include "daemon/obs/logging.h"
 
 namespace {
@@ -62,32 +62,10 @@ int main(int argc, char** argv) {
     spdlog::critical("cannot start: {}", s.ToString());
     return 1;
   }
-  sd_notify(0, "READY=1\nSTATUS=serving");
-  // Under systemd's WatchdogSec, ping at half the interval; otherwise wake
-  // once a minute (harmless).
-  uint64_t watchdog_usec = 0;
-  const bool watchdog = sd_watchdog_enabled(0, &watchdog_usec) > 0;
-  const uint64_t wake_usec = watchdog ? watchdog_usec / 2 : 60'000'000;
-  while (true) {
-    timespec wait{static_cast<time_t>(wake_usec / 1'000'000),
-                  static_cast<long>((wake_usec % 1'000'000) * 1000)};
-    int sig = sigtimedwait(&signals, nullptr, &wait);
-    if (watchdog) sd_notify(0, "WATCHDOG=1");
-    if (sig < 0) continue;  // timeout or EINTR
-    if (sig != SIGHUP) {
-      spdlog::info("signal {}: stopping", sig);
-      break;
-    }
+  ccs::ServeUntilStopped(daemon, signals, [&]() -> ccs::StatusOr<ccs::Config> {
     ccs::ConfigLoader reloaded;
-    if (ccs::Status s = reloaded.Load(config_file, ccs::ProcessEnvironment(), flags); !s.ok()) {
-      spdlog::error("SIGHUP: configuration not reloaded: {}", s.ToString());
-      continue;
-    }
-    (void)ccs::SetupLogging(reloaded.config().log_level, reloaded.config().log_format);
-    daemon.Reload(reloaded.config());
-    spdlog::info("SIGHUP: reloaded log level and limits");
-  }
-  sd_notify(0, "STOPPING=1");
-  daemon.Stop(std::chrono::milliseconds(2000));
+    RETURN_IF_ERROR(reloaded.Load(config_file, ccs::ProcessEnvironment(), flags));
+    return reloaded.config();
+  });
   return 0;
 }

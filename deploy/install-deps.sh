@@ -8,6 +8,7 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libspdlog-dev libcli11-dev catch2 libyaml-cpp-dev nlohmann-json3-dev
   libsystemd-dev shellcheck procps iproute2 yamllint python3-yaml systemd
+  libcivetweb-dev prometheus
   libgloo-dev
 )
 

@@ -84,6 +84,32 @@ nlohmann::json ToJson(const InFlightOp& op) {
           {"waiting_ms", op.waiting_ms}};
 }
 
+nlohmann::json ToJson(const OpRecord& op) {
+  nlohmann::json arrivals = nlohmann::json::array();
+  for (const OpArrival& a : op.arrivals) {
+    arrivals.push_back({{"rank", a.rank},
+                        {"arrived_unix_us", a.arrived_unix_us},
+                        {"after_first_us", a.arrived_unix_us - op.first_arrival_unix_us}});
+  }
+  auto or_null = [](const std::optional<uint32_t>& v) {
+    return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+  };
+  return {{"seq", op.seq},
+          {"collective", EnumJson(op.kind, CollectiveName)},
+          {"dtype", EnumJson(op.dtype, DataTypeName)},
+          {"op", EnumJson(op.op, ReduceOpName)},
+          {"count", op.count},
+          {"root", or_null(op.root)},
+          {"peer", or_null(op.peer)},
+          {"bytes", op.bytes},
+          {"first_arrival_unix_us", op.first_arrival_unix_us},
+          {"finished_unix_us", op.finished_unix_us},
+          {"duration_us", op.finished_unix_us - op.first_arrival_unix_us},
+          {"arrivals", arrivals},
+          {"status",
+           {{"code", std::string(CodeName(op.status_code))}, {"message", op.status_message}}}};
+}
+
 nlohmann::json GroupListJson(const std::vector<GroupSummary>& groups) {
   nlohmann::json doc = Document("GroupList");
   doc["groups"] = ListJson(groups);
@@ -110,6 +136,15 @@ nlohmann::json GroupDetailJson(const GroupDetail& detail) {
   return doc;
 }
 
+nlohmann::json GroupDumpJson(const GroupDump& dump) {
+  nlohmann::json doc = Document("GroupDump");
+  doc["group"] = ToJson(dump.group);
+  doc["capacity"] = dump.capacity;
+  doc["recorded_ops"] = dump.recorded_ops;
+  doc["ops"] = ListJson(dump.ops);
+  return doc;
+}
+
 nlohmann::json VersionJson(const std::optional<VersionInfo>& daemon) {
   nlohmann::json doc = Document("Version");
   doc["client"] = {{"version", std::string(SdkVersion())},
@@ -119,9 +154,10 @@ nlohmann::json VersionJson(const std::optional<VersionInfo>& daemon) {
 }
 
 nlohmann::json HealthJson(const std::string& address, bool serving,
-                          const std::string& reason) {
+                          const std::string& reason, const std::string& service) {
   nlohmann::json doc = Document("Health");
   doc["address"] = address;
+  doc["service"] = service;
   doc["status"] = serving ? "SERVING" : "NOT_SERVING";
   doc["reason"] = reason;
   return doc;

@@ -25,6 +25,10 @@ nlohmann::json ToJson(const BufferInfo& b);
 nlohmann::json ToJson(const GroupSummary& g);
 nlohmann::json ToJson(const MemberInfo& m);
 nlohmann::json ToJson(const InFlightOp& op);
+// Times as given (wall clock, microseconds since the epoch) plus derived
+// "duration_us" and per-arrival "after_first_us"; "status": {"code": "OK",
+// "message": ...}.
+nlohmann::json ToJson(const OpRecord& op);
 
 // kind "GroupList" {"groups": [...]}, "SessionList" {"sessions": [...]},
 // "BufferList" {"buffers": [...]}.
@@ -33,10 +37,15 @@ nlohmann::json SessionListJson(const std::vector<SessionInfo>& sessions);
 nlohmann::json BufferListJson(const std::vector<BufferInfo>& buffers);
 // kind "Group": {"group": {...}, "members": [...], "in_flight": [...]}.
 nlohmann::json GroupDetailJson(const GroupDetail& detail);
+// kind "GroupDump": {"group": {...}, "capacity", "recorded_ops", "ops":
+// [...]} (oldest op first). ccsd logs the same document when a group goes
+// BROKEN.
+nlohmann::json GroupDumpJson(const GroupDump& dump);
 // kind "Version": {"client": {version, git_commit}, "daemon": {...} or null}.
 nlohmann::json VersionJson(const std::optional<VersionInfo>& daemon);
-// kind "Health": {"address", "status": "SERVING" | "NOT_SERVING", "reason"}.
+// kind "Health": {"address", "service" (grpc.health.v1 name, "" = overall),
+// "status": "SERVING" | "NOT_SERVING", "reason"}.
 nlohmann::json HealthJson(const std::string& address, bool serving,
-                          const std::string& reason);
+                          const std::string& reason, const std::string& service = "");
 
 }  // namespace ccs::cli

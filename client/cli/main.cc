@@ -53,6 +53,43 @@ void AddDescribe(CLI::App& app, const GlobalOptions& options, std::string& group
   });
 }
 
+// Adds `dump group NAME`.
+void AddDump(CLI::App& app, const GlobalOptions& options, std::string& group_name,
+             std::function<int()>& action) {
+  CLI::App* dump = app.add_subcommand("dump", "Write an object's recorded history as JSON");
+  dump->require_subcommand(1);
+  CLI::App* group = dump->add_subcommand(
+      "group",
+      "A group's flight recorder: its last finished ops with per-rank arrival times and "
+      "status (JSON, whatever -o says)");
+  group->alias("groups");
+  group->add_option("name", group_name, "Group name")->required();
+  group->callback([&] {
+    action = [&] { return ccs::cli::RunDumpGroup(options, group_name, std::cout); };
+  });
+}
+
+// Adds `health [--service liveness|readiness]`.
+void AddHealth(CLI::App& app, const GlobalOptions& options, std::string& service,
+               std::function<int()>& action) {
+  CLI::App* health = app.add_subcommand(
+      "health", "Is the daemon serving? (grpc.health.v1; exit 0 SERVING, 4 NOT_SERVING)");
+  health
+      ->add_option("--service", service,
+                   "liveness (ccs.liveness: the daemon runs), readiness (ccs.readiness: "
+                   "it accepts work), or overall (\"\", follows readiness)")
+      ->check(CLI::IsMember({"overall", "liveness", "readiness"}))
+      ->capture_default_str();
+  health->callback([&] {
+    action = [&] {
+      const ccs::HealthService which = service == "liveness"    ? ccs::HealthService::kLiveness
+                                       : service == "readiness" ? ccs::HealthService::kReadiness
+                                                                : ccs::HealthService::kOverall;
+      return ccs::cli::RunHealth(options, which, std::cout);
+    };
+  });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -60,6 +97,7 @@ int main(int argc, char** argv) {
   options.address = ccs::DefaultAddress();
   double timeout_s = 5.0;
   std::string group_name;
+  std::string health_service = "overall";
   std::function<int()> action;
 
   CLI::App app{"ccsctl: inspect the ccsd daemon of this node", "ccsctl"};
@@ -80,9 +118,8 @@ int main(int argc, char** argv) {
 
   AddGet(app, options, action);
   AddDescribe(app, options, group_name, action);
-  app.add_subcommand("health", "Is the daemon serving? (grpc.health.v1)")->callback([&] {
-    action = [&] { return ccs::cli::RunHealth(options, std::cout); };
-  });
+  AddDump(app, options, group_name, action);
+  AddHealth(app, options, health_service, action);
   app.add_subcommand("version", "Versions of ccsctl and of the daemon")->callback([&] {
     action = [&] { return ccs::cli::RunVersion(options, std::cout, std::cerr); };
   });

@@ -79,7 +79,34 @@ InFlightOp FromProto(const v1::InFlightOp& op) {
   return out;
 }
 
+OpRecord FromProto(const v1::OpRecord& r) {
+  OpRecord out;
+  out.seq = r.seq();
+  out.kind = convert::FromProto(r.kind());
+  out.dtype = convert::FromProto(r.dtype());
+  out.op = convert::FromProto(r.op());
+  out.count = r.count();
+  if (r.has_root()) out.root = r.root();
+  if (r.has_peer()) out.peer = r.peer();
+  out.bytes = r.bytes();
+  for (const auto& a : r.arrivals()) out.arrivals.push_back({a.rank(), a.arrived_unix_us()});
+  out.first_arrival_unix_us = r.first_arrival_unix_us();
+  out.finished_unix_us = r.finished_unix_us();
+  out.status_code = convert::ToCode(static_cast<grpc::StatusCode>(r.status_code()));
+  out.status_message = r.status_message();
+  return out;
+}
+
 }  // namespace
+
+std::string_view HealthServiceName(HealthService service) {
+  switch (service) {
+    case HealthService::kOverall: return "";
+    case HealthService::kLiveness: return "ccs.liveness";
+    case HealthService::kReadiness: return "ccs.readiness";
+  }
+  return "";
+}
 
 std::unique_ptr<Inspector> Inspector::Connect(const InspectorOptions& options) {
   std::string address = rpc::NormalizeAddress(options.address);
@@ -144,8 +171,22 @@ GroupDetail Inspector::DescribeGroup(const std::string& name) {
   return out;
 }
 
-HealthStatus Inspector::CheckHealth() {
-  if (auto status = rpc::CheckHealth(impl_->channel(), impl_->timeout())) {
+GroupDump Inspector::DumpGroup(const std::string& name) {
+  v1::DumpGroupRequest request;
+  request.set_name(name);
+  auto r = impl_->Call<v1::DumpGroupResponse>(&v1::InspectionService::Stub::DumpGroup,
+                                              request);
+  GroupDump out;
+  out.group = FromProto(r.group());
+  out.capacity = r.capacity();
+  out.recorded_ops = r.recorded_ops();
+  for (const auto& op : r.ops()) out.ops.push_back(FromProto(op));
+  return out;
+}
+
+HealthStatus Inspector::CheckHealth(HealthService service) {
+  if (auto status = rpc::CheckHealth(impl_->channel(), impl_->timeout(),
+                                     std::string(HealthServiceName(service)))) {
     return *status;
   }
   GetVersion();  // no health service: answering at all means serving

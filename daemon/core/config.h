@@ -38,6 +38,17 @@ struct Config {
   uint32_t join_timeout_ms = 60000;
   // Host engine threads per large op; 0 = all cores.
   uint32_t host_threads = 0;
+  // Finished ops each group remembers for `ccsctl dump group` (0: none).
+  uint32_t flight_recorder_ops = 256;
+  // Optional HTTP listener ("127.0.0.1:9464") serving Prometheus /metrics;
+  // empty: no metrics endpoint.
+  std::string metrics_listen;
+  // Optional TCP listener ("0.0.0.0:7071") serving grpc.health.v1 only, for
+  // kubelet gRPC probes; empty: none.
+  std::string health_listen;
+  // On SIGTERM: how long in-flight ops may take to finish before they are
+  // failed with UNAVAILABLE on every rank.
+  uint32_t drain_grace_ms = 10000;
   Limits limits;
 };
 

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "daemon/obs/group_dump_json.h"
+
 namespace ccs {
 namespace {
 
@@ -17,14 +19,29 @@ std::chrono::milliseconds Millis(Clock::duration d) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(d);
 }
 
+// Answers `a` with `status` unless it was answered already, and lets its
+// memory go; the arrival itself stays for the flight recorder.
+void Answer(Arrival& a, const Status& status, uint64_t seq,
+            std::vector<std::function<void()>>& out) {
+  if (!a.done) return;
+  out.push_back([d = std::move(a.done), status, seq] { d(status, seq); });
+  a.done = nullptr;
+  a.keepalive.clear();
+}
+
+// Bytes of `io`'s output range.
+uint64_t OutputBytes(const RankIo& io, DataType dtype) {
+  return io.out_count * DataTypeSize(dtype);
+}
+
 }  // namespace
 
 std::shared_ptr<Group> Group::Create(uint64_t id, std::string name, uint64_t epoch,
                                      uint32_t world_size, Engine* engine,
                                      Clock::time_point join_deadline,
-                                     DestroyedCallback on_destroyed) {
+                                     DestroyedCallback on_destroyed, GroupHooks hooks) {
   std::shared_ptr<Group> g(new Group(id, std::move(name), epoch, world_size, engine,
-                                     join_deadline, std::move(on_destroyed)));
+                                     join_deadline, std::move(on_destroyed), hooks));
   // The thread holds a reference until it stops, so the group outlives it.
   g->thread_ = std::thread([self = g] { self->Run(); });
   g->thread_.detach();
@@ -33,7 +50,7 @@ std::shared_ptr<Group> Group::Create(uint64_t id, std::string name, uint64_t epo
 
 Group::Group(uint64_t id, std::string name, uint64_t epoch, uint32_t world_size,
              Engine* engine, Clock::time_point join_deadline,
-             DestroyedCallback on_destroyed)
+             DestroyedCallback on_destroyed, GroupHooks hooks)
     : id_(id),
       name_(std::move(name)),
       epoch_(epoch),
@@ -41,8 +58,10 @@ Group::Group(uint64_t id, std::string name, uint64_t epoch, uint32_t world_size,
       engine_(engine),
       created_(Clock::now()),
       on_destroyed_(std::move(on_destroyed)),
+      observer_(hooks.observer),
       join_deadline_(join_deadline),
-      members_(world_size) {}
+      members_(world_size),
+      recorder_(hooks.flight_recorder_ops) {}
 
 Group::~Group() = default;
 
@@ -76,6 +95,12 @@ Status Group::Join(uint32_t rank, uint32_t world_size, const Session& session,
     m.joined = true;
     m.alive = true;
     m.session = session;
+    if (m.join_done) {
+      // The earlier call is abandoned, but its reactor must still finish.
+      out.push_back([d = std::move(m.join_done), r = JoinResult{id_, epoch_, world_size_, rank}] {
+        d(Aborted("replaced by a later join of the same rank from the same session"), r);
+      });
+    }
     m.join_done = std::move(done);
     join_deadline_ = std::min(join_deadline_, deadline);
     if (std::all_of(members_.begin(), members_.end(),
@@ -111,12 +136,16 @@ void Group::Submit(uint32_t rank, Arrival arrival) {
   Completions out;
   {
     std::lock_guard lock(mu_);
-    if (state_ != GroupState::kReady) {
-      Status s = state_ == GroupState::kBroken
-                     ? Aborted("group '" + name_ + "' is BROKEN: " + broken_reason_ +
-                               "; form it again to continue")
-                     : FailedPrecondition("group '" + name_ + "' is " +
-                                          std::string(GroupStateName(state_)));
+    const bool ready = state_ == GroupState::kReady;
+    if (state_ == GroupState::kBroken) {
+      Status s = Aborted("group '" + name_ + "' is BROKEN: " + broken_reason_ +
+                         "; form it again to continue");
+      out.push_back([d = std::move(arrival.done), s] { d(s, 0); });
+    } else if (draining_ && (!ready || !JoinsStartedOpLocked(rank, arrival))) {
+      out.push_back([d = std::move(arrival.done), s = *draining_] { d(s, 0); });
+    } else if (!ready) {
+      Status s = FailedPrecondition("group '" + name_ + "' is " +
+                                    std::string(GroupStateName(state_)));
       out.push_back([d = std::move(arrival.done), s] { d(s, 0); });
     } else if (IsPointToPoint(arrival.call.kind)) {
       SubmitPointToPointLocked(rank, std::move(arrival), out);
@@ -146,33 +175,45 @@ void Group::SubmitCollectiveLocked(uint32_t rank, Arrival arrival, Completions& 
                                 "; every rank must make the same calls in the same order");
     spdlog::warn("{}", op.failed->message());
     for (auto& a : op.ranks) {
-      if (a) out.push_back([d = std::move(a->done), s = *op.failed, seq] { d(s, seq); });
-      a.reset();
+      if (a) Answer(*a, *op.failed, seq, out);
     }
   }
-  if (op.failed) {
-    out.push_back([d = std::move(arrival.done), s = *op.failed, seq] { d(s, seq); });
-  } else {
-    op.ranks[rank] = std::move(arrival);
-  }
+  Arrival& mine = op.ranks[rank].emplace(std::move(arrival));
+  if (op.failed) Answer(mine, *op.failed, seq, out);
   if (op.arrived < world_size_) return;
-  if (!op.failed) {
-    ReadyOp ready{seq, {}, {}, {}};
+  if (op.failed) {
+    RecordPendingLocked(seq, op, *op.failed);
+    pending_.erase(seq);
+    return;
+  }
+  ReadyOp ready{seq, {}, {}, {}};
+  for (uint32_t r = 0; r < world_size_; ++r) {
+    ready.ranks.push_back(r);
+    ready.arrivals.push_back(std::move(*op.ranks[r]));
+  }
+  StatusOr<OpPlan> plan = BuildCollectivePlan(ready.arrivals);
+  if (plan.ok()) {
+    ready.plan = std::move(plan.value());
+    ready_.push_back(std::move(ready));
+  } else {
+    OpRecord& record = BeginRecordLocked(seq, ready.arrivals[0].call);
     for (uint32_t r = 0; r < world_size_; ++r) {
-      ready.ranks.push_back(r);
-      ready.arrivals.push_back(std::move(*op.ranks[r]));
+      AddArrivalLocked(record, r, ready.arrivals[r]);
+      Answer(ready.arrivals[r], plan.status(), seq, out);
     }
-    StatusOr<OpPlan> plan = BuildCollectivePlan(ready.arrivals);
-    if (plan.ok()) {
-      ready.plan = std::move(plan.value());
-      ready_.push_back(std::move(ready));
-    } else {
-      for (Arrival& a : ready.arrivals) {
-        out.push_back([d = std::move(a.done), s = plan.status(), seq] { d(s, seq); });
-      }
-    }
+    FinishRecordLocked(record, plan.status());
   }
   pending_.erase(seq);
+}
+
+bool Group::JoinsStartedOpLocked(uint32_t rank, const Arrival& arrival) {
+  const CollectiveCall& call = arrival.call;
+  if (!IsPointToPoint(call.kind)) return pending_.count(members_[rank].next_seq + 1) != 0;
+  const bool is_send = call.kind == CollectiveKind::kSend;
+  auto it = channels_.find(is_send ? std::make_pair(rank, call.peer)
+                                   : std::make_pair(call.peer, rank));
+  if (it == channels_.end()) return false;
+  return !(is_send ? it->second.recvs : it->second.sends).empty();
 }
 
 void Group::SubmitPointToPointLocked(uint32_t rank, Arrival arrival, Completions& out) {
@@ -199,9 +240,12 @@ void Group::MatchChannelLocked(Channel& ch, uint32_t src, uint32_t dst, Completi
       ready_.push_back(std::move(ready));
       continue;
     }
-    for (Arrival& a : ready.arrivals) {
-      out.push_back([d = std::move(a.done), s = plan.status(), seq] { d(s, seq); });
+    OpRecord& record = BeginRecordLocked(seq, ready.arrivals[0].call);
+    for (size_t i = 0; i < 2; ++i) {
+      AddArrivalLocked(record, ready.ranks[i], ready.arrivals[i]);
+      Answer(ready.arrivals[i], plan.status(), seq, out);
     }
+    FinishRecordLocked(record, plan.status());
   }
 }
 
@@ -217,7 +261,8 @@ bool Group::RemoveMember(uint32_t rank, const std::string& why) {
       // A rank lost before the group formed fails the formation for every
       // rank that joined: waiting for a dead process would only end at the
       // join deadline. The name can be formed again (next epoch).
-      m.join_done = nullptr;  // its call is gone with its session
+      // Its own JoinGroup call is answered too (below): a gRPC callback
+      // reactor that is never finished keeps the server from shutting down.
       Status s = Aborted("group '" + name_ + "' cannot form: rank " + std::to_string(rank) +
                          " (pid " + std::to_string(m.session.identity.pid) + ", session " +
                          std::to_string(m.session.id) + ") " + why +
@@ -244,6 +289,18 @@ bool Group::RemoveMember(uint32_t rank, const std::string& why) {
   return destroyed;
 }
 
+void Group::Drain(const Status& refusal) {
+  std::lock_guard lock(mu_);
+  if (!draining_) draining_ = refusal;
+}
+
+size_t Group::InFlightOps() const {
+  std::lock_guard lock(mu_);
+  size_t n = pending_.size() + ready_.size() + (executing_ ? 1 : 0);
+  for (const auto& [key, ch] : channels_) n += ch.sends.size() + ch.recvs.size();
+  return n;
+}
+
 void Group::Shutdown(const Status& status) {
   Completions out;
   {
@@ -257,33 +314,94 @@ void Group::Shutdown(const Status& status) {
   for (auto& fn : out) fn();
 }
 
+bool Group::WaitStopped(Clock::time_point deadline) const {
+  std::unique_lock lock(mu_);
+  return cv_.wait_until(lock, deadline, [this] { return stopped_; });
+}
+
 void Group::BreakLocked(const std::string& reason, Completions& out) {
   if (state_ != GroupState::kReady) return;
   state_ = GroupState::kBroken;
   broken_reason_ = reason;
   spdlog::error("group '{}' epoch {} is BROKEN: {}", name_, epoch_, reason);
   FailAllPendingLocked(Aborted("group '" + name_ + "' is BROKEN: " + reason), out);
+  // The recorder as it stands now, logged after the lock is released.
+  out.push_back([dump = GroupDump{ViewLocked(), recorder_.Dump()}] {
+    spdlog::error("{}", GroupDumpJsonLine(dump));
+  });
 }
 
 void Group::FailAllPendingLocked(const Status& status, Completions& out) {
   for (auto& [seq, op] : pending_) {
     for (auto& a : op.ranks) {
-      if (a) out.push_back([d = std::move(a->done), status, s = seq] { d(status, s); });
+      if (a) Answer(*a, status, seq, out);
     }
+    // A mismatched op's ranks were told of the mismatch: record that.
+    RecordPendingLocked(seq, op, op.failed.value_or(status));
   }
   pending_.clear();
   for (auto& [key, ch] : channels_) {
     for (auto* q : {&ch.sends, &ch.recvs}) {
-      for (Arrival& a : *q) out.push_back([d = std::move(a.done), status] { d(status, 0); });
+      const uint32_t rank = q == &ch.sends ? key.first : key.second;
+      for (Arrival& a : *q) {
+        OpRecord& record = BeginRecordLocked(0, a.call);
+        AddArrivalLocked(record, rank, a);
+        FinishRecordLocked(record, status);
+        Answer(a, status, 0, out);
+      }
       q->clear();
     }
   }
   for (ReadyOp& op : ready_) {
-    for (Arrival& a : op.arrivals) {
-      out.push_back([d = std::move(a.done), status, s = op.seq] { d(status, s); });
+    OpRecord& record = BeginRecordLocked(op.seq, op.arrivals[0].call);
+    for (size_t i = 0; i < op.arrivals.size(); ++i) {
+      AddArrivalLocked(record, op.ranks[i], op.arrivals[i]);
+      Answer(op.arrivals[i], status, op.seq, out);
     }
+    FinishRecordLocked(record, status);
   }
   ready_.clear();
+}
+
+OpRecord& Group::BeginRecordLocked(uint64_t seq, const CollectiveCall& call) {
+  OpRecord& r = recorder_.Next();
+  r.seq = seq;
+  r.kind = call.kind;
+  r.dtype = call.dtype;
+  r.op = call.op;
+  r.count = call.count;
+  r.root = call.root;
+  r.peer = call.peer;
+  r.bytes = 0;
+  r.first_arrival = Clock::time_point::max();
+  return r;
+}
+
+void Group::AddArrivalLocked(OpRecord& record, uint32_t rank, const Arrival& arrival) {
+  record.arrivals.push_back(RankArrival{rank, arrival.arrived});
+  record.first_arrival = std::min(record.first_arrival, arrival.arrived);
+  record.bytes += OutputBytes(arrival.io, record.dtype);
+}
+
+void Group::FinishRecordLocked(OpRecord& record, const Status& status) {
+  record.finished = Clock::now();
+  if (record.arrivals.empty()) record.first_arrival = record.finished;
+  record.code = status.code();
+  record.message.assign(status.message());
+  if (observer_) observer_->OnOpFinished(record);
+}
+
+void Group::RecordPendingLocked(uint64_t seq, const PendingOp& op, const Status& status) {
+  const Arrival* first = nullptr;
+  for (const auto& a : op.ranks) {
+    if (a && !first) first = &*a;
+  }
+  if (!first) return;
+  OpRecord& record = BeginRecordLocked(seq, first->call);
+  for (uint32_t r = 0; r < world_size_; ++r) {
+    if (op.ranks[r]) AddArrivalLocked(record, r, *op.ranks[r]);
+  }
+  FinishRecordLocked(record, status);
 }
 
 std::vector<uint32_t> Group::MissingLocked(const PendingOp& op) const {
@@ -310,7 +428,9 @@ void Group::ExpireLocked(Clock::time_point now, Completions& out) {
     stop_ = true;
     return;
   }
-  for (auto& [seq, op] : pending_) {
+  for (auto it = pending_.begin(); it != pending_.end(); ++it) {
+    const uint64_t seq = it->first;
+    PendingOp& op = it->second;
     if (now < op.deadline || op.failed) continue;
     std::vector<uint32_t> missing = MissingLocked(op);
     const CollectiveCall* call = nullptr;
@@ -321,11 +441,12 @@ void Group::ExpireLocked(Clock::time_point now, Completions& out) {
         "' timed out after " + std::to_string(Millis(now - op.first_arrival).count()) +
         " ms: ranks " + RankList(missing) + " never arrived");
     for (auto& a : op.ranks) {
-      if (a) out.push_back([d = std::move(a->done), s, q = seq] { d(s, q); });
-      a.reset();
+      if (a) Answer(*a, s, seq, out);
     }
+    RecordPendingLocked(seq, op, s);
+    pending_.erase(it);
     BreakLocked(s.message(), out);
-    return;  // BreakLocked cleared every pending op
+    return;  // BreakLocked cleared every other pending op
   }
   for (auto& [key, ch] : channels_) {
     for (auto* q : {&ch.sends, &ch.recvs}) {
@@ -336,7 +457,10 @@ void Group::ExpireLocked(Clock::time_point now, Completions& out) {
           " to rank " + std::to_string(key.second) + " of group '" + name_ +
           "' timed out: rank " + std::to_string(send ? key.second : key.first) +
           " never posted the matching " + (send ? "recv" : "send"));
-      out.push_back([d = std::move(q->front().done), s] { d(s, 0); });
+      OpRecord& record = BeginRecordLocked(0, q->front().call);
+      AddArrivalLocked(record, send ? key.first : key.second, q->front());
+      FinishRecordLocked(record, s);
+      Answer(q->front(), s, 0, out);
       q->pop_front();
       BreakLocked(s.message(), out);
       return;
@@ -361,6 +485,7 @@ void Group::Run() {
     if (!ready_.empty()) {
       ReadyOp op = std::move(ready_.front());
       ready_.pop_front();
+      executing_ = true;
       lock.unlock();
       Execute(op);
       lock.lock();
@@ -383,6 +508,8 @@ void Group::Run() {
       cv_.wait_until(lock, next);
     }
   }
+  stopped_ = true;
+  cv_.notify_all();
 }
 
 void Group::Execute(ReadyOp& op) {
@@ -392,17 +519,37 @@ void Group::Execute(ReadyOp& op) {
                   CollectiveName(op.arrivals[0].call.kind), op.seq, engine_->Name(),
                   status.ToString());
   }
-  if (!IsPointToPoint(op.arrivals[0].call.kind)) {
+  {
     std::lock_guard lock(mu_);
-    for (uint32_t r : op.ranks) {
-      members_[r].last_completed_seq = std::max(members_[r].last_completed_seq, op.seq);
+    if (!IsPointToPoint(op.arrivals[0].call.kind)) {
+      for (uint32_t r : op.ranks) {
+        members_[r].last_completed_seq = std::max(members_[r].last_completed_seq, op.seq);
+      }
     }
+    OpRecord& record = BeginRecordLocked(op.seq, op.arrivals[0].call);
+    for (size_t i = 0; i < op.arrivals.size(); ++i) {
+      AddArrivalLocked(record, op.ranks[i], op.arrivals[i]);
+    }
+    FinishRecordLocked(record, status);
   }
   for (Arrival& a : op.arrivals) a.done(status, op.seq);
+  // Cleared only now, so that a drain waiting for InFlightOps() == 0 knows
+  // every rank has its answer.
+  std::lock_guard lock(mu_);
+  executing_ = false;
 }
 
 GroupView Group::View() const {
   std::lock_guard lock(mu_);
+  return ViewLocked();
+}
+
+GroupDump Group::Dump() const {
+  std::lock_guard lock(mu_);
+  return GroupDump{ViewLocked(), recorder_.Dump()};
+}
+
+GroupView Group::ViewLocked() const {
   const Clock::time_point now = Clock::now();
   GroupView v;
   v.id = id_;

@@ -10,6 +10,10 @@
 // thread (or on the caller's thread for immediate errors) without any group
 // lock held.
 //
+// Every op that finishes (completes or fails) is recorded once in the group's
+// flight recorder and reported to the OpObserver, if any; when the group goes
+// BROKEN the recorder is logged as one JSON line.
+//
 // Thread-safe. Lock order: GroupRegistry's lock before a Group's lock.
 #pragma once
 
@@ -27,7 +31,9 @@
 
 #include "daemon/core/arrival.h"
 #include "daemon/core/call.h"
+#include "daemon/core/flight_recorder.h"
 #include "daemon/core/mapping.h"
+#include "daemon/core/op_observer.h"
 #include "daemon/core/session_manager.h"
 #include "daemon/core/status.h"
 #include "daemon/core/types.h"
@@ -73,6 +79,20 @@ struct GroupView {
   std::vector<InFlightView> in_flight;
 };
 
+// A group's view together with its flight recorder, taken at one instant.
+struct GroupDump {
+  GroupView view;
+  FlightDump flight;
+};
+
+// What a group reports to and how much it remembers.
+struct GroupHooks {
+  // Told about every finished op; may be null. Must outlive the group.
+  OpObserver* observer = nullptr;
+  // Ops the flight recorder keeps (config `flight_recorder_ops`).
+  uint32_t flight_recorder_ops = kDefaultFlightRecorderOps;
+};
+
 class Group : public std::enable_shared_from_this<Group> {
  public:
   // Called on the executor thread once the group is DESTROYED by its own
@@ -83,7 +103,8 @@ class Group : public std::enable_shared_from_this<Group> {
   static std::shared_ptr<Group> Create(uint64_t id, std::string name, uint64_t epoch,
                                        uint32_t world_size, Engine* engine,
                                        Clock::time_point join_deadline,
-                                       DestroyedCallback on_destroyed);
+                                       DestroyedCallback on_destroyed,
+                                       GroupHooks hooks = {});
   ~Group();
 
   uint64_t id() const { return id_; }
@@ -113,11 +134,28 @@ class Group : public std::enable_shared_from_this<Group> {
   // DESTROYED and its executor stops.
   bool RemoveMember(uint32_t rank, const std::string& why);
 
+  // The daemon is draining: from now on an op that would start a new
+  // sequence number (or a send/recv with no queued match) is refused with
+  // `refusal` (UNAVAILABLE) on the calling rank only; ops some rank already
+  // started still complete when their other ranks arrive. Idempotent.
+  void Drain(const Status& refusal);
+
+  // Ops started by at least one rank and not yet answered: pending
+  // sequence numbers, queued sends/recvs, ops waiting for or inside the
+  // engine.
+  size_t InFlightOps() const;
+
   // Fails everything pending with `status`, marks the group DESTROYED and
-  // stops the executor (daemon shutdown).
+  // stops the executor (daemon shutdown). An op already inside the engine
+  // still completes (its ranks get its real result).
   void Shutdown(const Status& status);
 
+  // Blocks until the executor thread has stopped (after Shutdown, or once
+  // the group is DESTROYED) or `deadline` passes; true if it stopped.
+  bool WaitStopped(Clock::time_point deadline) const;
+
   GroupView View() const;
+  GroupDump Dump() const;
 
  private:
   struct Member {
@@ -128,7 +166,9 @@ class Group : public std::enable_shared_from_this<Group> {
     uint64_t next_seq = 0;
     uint64_t last_completed_seq = 0;
   };
-  // Ops of one sequence number, until every rank arrived.
+  // Ops of one sequence number, until every rank arrived. ranks[r] is set
+  // once rank r arrived; its `done` is null once it was answered (mismatch),
+  // the arrival staying for the record.
   struct PendingOp {
     std::vector<std::optional<Arrival>> ranks;
     uint32_t arrived = 0;
@@ -152,7 +192,8 @@ class Group : public std::enable_shared_from_this<Group> {
   using Completions = std::vector<std::function<void()>>;
 
   Group(uint64_t id, std::string name, uint64_t epoch, uint32_t world_size,
-        Engine* engine, Clock::time_point join_deadline, DestroyedCallback on_destroyed);
+        Engine* engine, Clock::time_point join_deadline, DestroyedCallback on_destroyed,
+        GroupHooks hooks);
 
   void Run();
   // All `Locked` helpers need mu_ held; they queue callbacks in `out`.
@@ -167,6 +208,15 @@ class Group : public std::enable_shared_from_this<Group> {
   std::vector<uint32_t> MissingLocked(const PendingOp& op) const;
   void Execute(ReadyOp& op);
   void FinishJoinsLocked(const Status& status, Completions& out);
+  // Whether `arrival` of `rank` joins an op some rank already started.
+  bool JoinsStartedOpLocked(uint32_t rank, const Arrival& arrival);
+  GroupView ViewLocked() const;
+  // Flight recorder: a slot filled with `call` at `seq`, its arrivals added
+  // one by one, then finished with the status every arrived rank got.
+  OpRecord& BeginRecordLocked(uint64_t seq, const CollectiveCall& call);
+  void AddArrivalLocked(OpRecord& record, uint32_t rank, const Arrival& arrival);
+  void FinishRecordLocked(OpRecord& record, const Status& status);
+  void RecordPendingLocked(uint64_t seq, const PendingOp& op, const Status& status);
 
   const uint64_t id_;
   const std::string name_;
@@ -175,9 +225,10 @@ class Group : public std::enable_shared_from_this<Group> {
   Engine* const engine_;
   const Clock::time_point created_;
   const DestroyedCallback on_destroyed_;
+  OpObserver* const observer_;
 
   mutable std::mutex mu_;
-  std::condition_variable cv_;
+  mutable std::condition_variable cv_;
   GroupState state_ = GroupState::kForming;
   Clock::time_point join_deadline_;
   std::string broken_reason_;
@@ -185,7 +236,11 @@ class Group : public std::enable_shared_from_this<Group> {
   std::map<uint64_t, PendingOp> pending_;
   std::map<std::pair<uint32_t, uint32_t>, Channel> channels_;
   std::deque<ReadyOp> ready_;
+  bool executing_ = false;            // an op is inside the engine
+  std::optional<Status> draining_;    // the refusal of new ops
+  FlightRecorder recorder_;
   bool stop_ = false;
+  bool stopped_ = false;              // the executor thread has left Run()
   std::thread thread_;
 };
 

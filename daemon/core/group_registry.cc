@@ -2,10 +2,12 @@
 
 namespace ccs {
 
-GroupRegistry::GroupRegistry(Engine* engine, const Config& config)
+GroupRegistry::GroupRegistry(Engine* engine, const Config& config, OpObserver* observer)
     : engine_(engine),
       default_join_timeout_(config.join_timeout_ms),
-      limits_(config.limits) {}
+      limits_(config.limits),
+      observer_(observer),
+      flight_recorder_ops_(config.flight_recorder_ops) {}
 
 Status GroupRegistry::Join(const Session& session, const JoinRequest& request,
                            JoinDone done) {
@@ -23,6 +25,8 @@ Status GroupRegistry::Join(const Session& session, const JoinRequest& request,
   Clock::time_point deadline = Clock::now() + timeout;
 
   std::lock_guard lock(mu_);
+  if (shut_down_) return *shut_down_;
+  if (draining_) return *draining_;
   uint32_t memberships = 0;
   for (const auto& [id, g] : by_id_) memberships += g->RankOf(session.id) ? 1 : 0;
   if (memberships >= limits_.max_groups_per_session) {
@@ -40,7 +44,8 @@ Status GroupRegistry::Join(const Session& session, const JoinRequest& request,
   if (!current || current->state() != GroupState::kForming) {
     uint64_t id = next_id_++;
     current = Group::Create(id, request.name, ++epochs_[request.name], request.world_size,
-                            engine_, deadline, [this](uint64_t gid) { Forget(gid); });
+                            engine_, deadline, [this](uint64_t gid) { Forget(gid); },
+                            GroupHooks{observer_, flight_recorder_ops_});
     by_id_[id] = current;
   }
   return current->Join(request.rank, request.world_size, session, deadline,
@@ -51,6 +56,7 @@ StatusOr<Membership> GroupRegistry::Find(uint64_t session_id, uint64_t group_id)
   std::lock_guard lock(mu_);
   auto it = by_id_.find(group_id);
   if (it == by_id_.end()) {
+    if (shut_down_) return *shut_down_;
     return NotFound("group " + std::to_string(group_id) +
                     " does not exist (never formed, or destroyed)");
   }
@@ -112,14 +118,49 @@ StatusOr<std::shared_ptr<Group>> GroupRegistry::FindByName(const std::string& na
   return it->second;
 }
 
-void GroupRegistry::ShutdownAll(const Status& status) {
+void GroupRegistry::BeginDrain(const Status& refusal) {
+  std::vector<std::shared_ptr<Group>> forming;
+  std::vector<std::shared_ptr<Group>> others;
+  {
+    std::lock_guard lock(mu_);
+    if (draining_) return;
+    draining_ = refusal;
+    for (auto it = by_id_.begin(); it != by_id_.end();) {
+      if (it->second->state() != GroupState::kForming) {
+        others.push_back((it++)->second);
+        continue;
+      }
+      forming.push_back(it->second);
+      auto named = by_name_.find(it->second->name());
+      if (named != by_name_.end() && named->second == it->second) by_name_.erase(named);
+      it = by_id_.erase(it);
+    }
+  }
+  for (auto& g : forming) {
+    g->Drain(refusal);  // a group that became READY meanwhile refuses ops too
+    g->Shutdown(refusal);
+  }
+  for (auto& g : others) g->Drain(refusal);
+}
+
+size_t GroupRegistry::InFlightOps() const {
+  size_t n = 0;
+  for (const auto& g : List()) n += g->InFlightOps();
+  return n;
+}
+
+size_t GroupRegistry::ShutdownAll(const Status& status, Clock::time_point deadline) {
   std::map<uint64_t, std::shared_ptr<Group>> groups;
   {
     std::lock_guard lock(mu_);
     groups.swap(by_id_);
     by_name_.clear();
+    shut_down_ = status;
   }
   for (auto& [id, g] : groups) g->Shutdown(status);
+  size_t running = 0;
+  for (auto& [id, g] : groups) running += g->WaitStopped(deadline) ? 0 : 1;
+  return running;
 }
 
 void GroupRegistry::SetLimits(const Limits& limits) {

@@ -14,6 +14,7 @@
 
 #include "daemon/core/config.h"
 #include "daemon/core/group.h"
+#include "daemon/core/op_observer.h"
 #include "daemon/core/session_manager.h"
 #include "daemon/core/status.h"
 #include "daemon/engine/engine.h"
@@ -35,7 +36,9 @@ struct Membership {
 
 class GroupRegistry {
  public:
-  GroupRegistry(Engine* engine, const Config& config);
+  // `observer` (may be null) is told about every op of every group and must
+  // outlive the registry.
+  GroupRegistry(Engine* engine, const Config& config, OpObserver* observer = nullptr);
 
   // Joins `session` to the group named in `request`. `done` runs once, when
   // the group is READY or formation fails (DEADLINE_EXCEEDED naming the
@@ -43,11 +46,12 @@ class GroupRegistry {
   // called: INVALID_ARGUMENT (empty name, world size 0, rank out of range,
   // world size differing from the forming group's), ALREADY_EXISTS (rank
   // taken, or the name's group is READY), RESOURCE_EXHAUSTED (session's group
-  // limit).
+  // limit), or `refusal` (UNAVAILABLE) once BeginDrain was called.
   Status Join(const Session& session, const JoinRequest& request, JoinDone done);
 
   // The group `group_id` and the rank `session_id` holds in it: NOT_FOUND if
-  // the group does not exist or the session is not a live member of it.
+  // the group does not exist or the session is not a live member of it
+  // (after ShutdownAll: its status).
   StatusOr<Membership> Find(uint64_t session_id, uint64_t group_id) const;
 
   // `session_id` leaves `group_id`; see Group::RemoveMember.
@@ -62,8 +66,21 @@ class GroupRegistry {
   // NOT_FOUND if no current group has that name.
   StatusOr<std::shared_ptr<Group>> FindByName(const std::string& name) const;
 
-  // Fails everything in every group with `status` and forgets them.
-  void ShutdownAll(const Status& status);
+  // The daemon starts draining: every later Join fails with `refusal`
+  // (UNAVAILABLE naming the drain), groups still FORMING fail their joins
+  // with it and are forgotten, and READY groups refuse new ops with it
+  // (Group::Drain). Idempotent.
+  void BeginDrain(const Status& refusal);
+
+  // Sum of Group::InFlightOps over every group.
+  size_t InFlightOps() const;
+
+  // Fails everything in every group with `status` and forgets them, then
+  // waits until each group's executor has stopped or `deadline` passed
+  // (an op inside the engine finishes first). Returns the number of
+  // executors still running at the deadline. Later Join and Find calls
+  // fail with `status`.
+  size_t ShutdownAll(const Status& status, Clock::time_point deadline);
 
   void SetLimits(const Limits& limits);
 
@@ -75,6 +92,10 @@ class GroupRegistry {
 
   mutable std::mutex mu_;
   Limits limits_;
+  OpObserver* const observer_;
+  const uint32_t flight_recorder_ops_;
+  std::optional<Status> draining_;
+  std::optional<Status> shut_down_;  // ShutdownAll's status, for later calls
   uint64_t next_id_ = 1;
   std::map<uint64_t, std::shared_ptr<Group>> by_id_;
   std::map<std::string, std::shared_ptr<Group>> by_name_;

@@ -77,6 +77,10 @@ v1::DataType ToProto(DataType t) {
   return static_cast<v1::DataType>(static_cast<int>(t) + 1);
 }
 
+v1::ReduceOp ToProto(ReduceOp op) {
+  return static_cast<v1::ReduceOp>(static_cast<int>(op) + 1);
+}
+
 v1::CollectiveKind ToProto(CollectiveKind k) {
   return static_cast<v1::CollectiveKind>(static_cast<int>(k) + 1);
 }
@@ -119,6 +123,32 @@ void ToProto(const GroupView& v, v1::DescribeGroupResponse* out) {
     for (uint32_t r : f.arrived) p->add_arrived_ranks(r);
     for (uint32_t r : f.missing) p->add_missing_ranks(r);
     p->set_waiting_ms(static_cast<uint64_t>(f.waiting.count()));
+  }
+}
+
+void ToProto(const GroupDump& dump, v1::DumpGroupResponse* out) {
+  ToProto(dump.view, out->mutable_group());
+  out->set_capacity(dump.flight.capacity);
+  out->set_recorded_ops(dump.flight.recorded);
+  for (const OpRecord& r : dump.flight.ops) {
+    v1::OpRecord* p = out->add_ops();
+    p->set_seq(r.seq);
+    p->set_kind(ToProto(r.kind));
+    if (r.kind != CollectiveKind::kBarrier) p->set_dtype(ToProto(r.dtype));
+    if (IsReduction(r.kind)) p->set_op(ToProto(r.op));
+    p->set_count(r.count);
+    if (IsRooted(r.kind)) p->set_root(r.root);
+    if (IsPointToPoint(r.kind)) p->set_peer(r.peer);
+    p->set_bytes(r.bytes);
+    for (const RankArrival& a : r.arrivals) {
+      v1::OpArrival* pa = p->add_arrivals();
+      pa->set_rank(a.rank);
+      pa->set_arrived_unix_us(UnixMicros(dump.flight, a.at));
+    }
+    p->set_first_arrival_unix_us(UnixMicros(dump.flight, r.first_arrival));
+    p->set_finished_unix_us(UnixMicros(dump.flight, r.finished));
+    p->set_status_code(static_cast<int32_t>(r.code));
+    p->set_status_message(r.message);
   }
 }
 

@@ -24,9 +24,13 @@ StatusOr<CollectiveKind> FromProto(v1::CollectiveKind k);
 StatusOr<CollectiveCall> FromProto(const v1::RunCollectiveRequest& request);
 
 v1::DataType ToProto(DataType t);
+v1::ReduceOp ToProto(ReduceOp op);
 v1::CollectiveKind ToProto(CollectiveKind k);
 v1::GroupState ToProto(GroupState s);
 void ToProto(const GroupView& view, v1::GroupSummary* out);
 void ToProto(const GroupView& view, v1::DescribeGroupResponse* out);
+// Times become wall-clock microseconds as read when `dump` was taken; fields
+// a kind does not use stay unset (UNSPECIFIED, no root/peer).
+void ToProto(const GroupDump& dump, v1::DumpGroupResponse* out);
 
 }  // namespace ccs::server

@@ -102,4 +102,12 @@ grpc::ServerUnaryReactor* InspectionService::DescribeGroup(
   return Done(context, g.status());
 }
 
+grpc::ServerUnaryReactor* InspectionService::DumpGroup(grpc::CallbackServerContext* context,
+                                                       const v1::DumpGroupRequest* request,
+                                                       v1::DumpGroupResponse* response) {
+  StatusOr<std::shared_ptr<Group>> g = ctx_.groups->FindByName(request->name());
+  if (g.ok()) ToProto((*g)->Dump(), response);
+  return Done(context, g.status());
+}
+
 }  // namespace ccs::server

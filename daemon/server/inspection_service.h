@@ -25,6 +25,9 @@ class InspectionService final : public v1::InspectionService::CallbackService {
   grpc::ServerUnaryReactor* DescribeGroup(grpc::CallbackServerContext* context,
                                           const v1::DescribeGroupRequest* request,
                                           v1::DescribeGroupResponse* response) override;
+  grpc::ServerUnaryReactor* DumpGroup(grpc::CallbackServerContext* context,
+                                      const v1::DumpGroupRequest* request,
+                                      v1::DumpGroupResponse* response) override;
 
  private:
   const ServiceContext& ctx_;

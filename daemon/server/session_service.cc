@@ -3,19 +3,21 @@
 #include <spdlog/spdlog.h>
 
 #include <mutex>
+#include <vector>
 
 #include "daemon/server/convert.h"
 
 namespace ccs::server {
-namespace {
 
 // Writes the session id, then holds the stream open until the client goes
-// away (OnCancel) or the server shuts down; either ends the session.
+// away (OnCancel), the server shuts down, or SessionService::EndAll; each
+// ends the session.
 class SessionReactor : public grpc::ServerWriteReactor<v1::OpenSessionResponse> {
  public:
-  SessionReactor(const ServiceContext& ctx, grpc::CallbackServerContext* context,
-                 const v1::OpenSessionRequest* request)
-      : ctx_(ctx) {
+  SessionReactor(SessionService* service, const ServiceContext& ctx,
+                 grpc::CallbackServerContext* context, const v1::OpenSessionRequest* request)
+      : service_(service), ctx_(ctx) {
+    service_->Track(this);
     PeerIdentity who = ctx.peers->Identify(context->peer());
     StatusOr<Session> session = ctx.sessions->Open(who, request->client_name());
     if (!session.ok()) {
@@ -37,9 +39,9 @@ class SessionReactor : public grpc::ServerWriteReactor<v1::OpenSessionResponse> 
     if (!ok) End(grpc::Status(grpc::StatusCode::UNAVAILABLE, "session stream broke"));
   }
   void OnCancel() override { End(grpc::Status::CANCELLED); }
-  void OnDone() override { delete this; }
+  void OnDone() override { service_->Done(this); }
 
- private:
+  // Ends the session and finishes the stream with `status`, once.
   void End(const grpc::Status& status) {
     {
       std::lock_guard lock(mu_);
@@ -51,6 +53,12 @@ class SessionReactor : public grpc::ServerWriteReactor<v1::OpenSessionResponse> 
     Finish(status);
   }
 
+  // Guarded by SessionService::mu_.
+  int pins = 0;
+  bool done = false;
+
+ private:
+  SessionService* const service_;
   const ServiceContext& ctx_;
   std::mutex mu_;
   bool finished_ = false;
@@ -58,11 +66,44 @@ class SessionReactor : public grpc::ServerWriteReactor<v1::OpenSessionResponse> 
   v1::OpenSessionResponse response_;
 };
 
-}  // namespace
-
 grpc::ServerWriteReactor<v1::OpenSessionResponse>* SessionService::OpenSession(
     grpc::CallbackServerContext* context, const v1::OpenSessionRequest* request) {
-  return new SessionReactor(ctx_, context, request);
+  return new SessionReactor(this, ctx_, context, request);
+}
+
+void SessionService::Track(SessionReactor* reactor) {
+  std::lock_guard lock(mu_);
+  open_.insert(reactor);
+}
+
+void SessionService::Done(SessionReactor* reactor) {
+  {
+    std::lock_guard lock(mu_);
+    open_.erase(reactor);
+    reactor->done = true;
+    if (reactor->pins > 0) return;  // EndAll deletes it
+  }
+  delete reactor;
+}
+
+void SessionService::EndAll(const grpc::Status& status) {
+  std::vector<SessionReactor*> reactors;
+  {
+    std::lock_guard lock(mu_);
+    for (SessionReactor* r : open_) {
+      ++r->pins;
+      reactors.push_back(r);
+    }
+  }
+  for (SessionReactor* r : reactors) r->End(status);
+  for (SessionReactor* r : reactors) {
+    bool release = false;
+    {
+      std::lock_guard lock(mu_);
+      release = --r->pins == 0 && r->done;
+    }
+    if (release) delete r;
+  }
 }
 
 }  // namespace ccs::server

@@ -32,9 +32,13 @@ int RunGet(const GlobalOptions& options, Resource resource, std::ostream& out);
 // `ccsctl describe group NAME`.
 int RunDescribeGroup(const GlobalOptions& options, const std::string& name,
                      std::ostream& out);
-// `ccsctl health`: prints SERVING or NOT_SERVING (with the reason); never
-// throws. 0 serving, 2 unreachable, 4 reachable but not serving.
-int RunHealth(const GlobalOptions& options, std::ostream& out);
+// `ccsctl dump group NAME`: the group's flight recorder as JSON (kind
+// "GroupDump"), whatever -o says.
+int RunDumpGroup(const GlobalOptions& options, const std::string& name, std::ostream& out);
+// `ccsctl health [--service liveness|readiness]`: prints SERVING or
+// NOT_SERVING (with the reason); never throws. 0 serving, 2 unreachable,
+// 4 reachable but not serving (or the service is unknown to the daemon).
+int RunHealth(const GlobalOptions& options, HealthService service, std::ostream& out);
 // `ccsctl version`: the client's version always, the daemon's when it
 // answers (else exit code 2 and the error on `err`).
 int RunVersion(const GlobalOptions& options, std::ostream& out, std::ostream& err);

@@ -7,9 +7,9 @@ namespace ccs::cli {
 namespace {
 
 void Report(const GlobalOptions& options, std::ostream& out, const std::string& address,
-            bool serving, const std::string& reason) {
+            const std::string& service, bool serving, const std::string& reason) {
   if (options.output == OutputFormat::kJson) {
-    out << HealthJson(address, serving, reason).dump(2) << '\n';
+    out << HealthJson(address, serving, reason, service).dump(2) << '\n';
     return;
   }
   out << (serving ? "SERVING" : "NOT_SERVING");
@@ -19,16 +19,18 @@ void Report(const GlobalOptions& options, std::ostream& out, const std::string& 
 
 }  // namespace
 
-int RunHealth(const GlobalOptions& options, std::ostream& out) {
+int RunHealth(const GlobalOptions& options, HealthService service, std::ostream& out) {
+  const std::string name(HealthServiceName(service));
   try {
     auto inspector = ConnectInspector(options);
-    const bool serving = inspector->CheckHealth() == HealthStatus::kServing;
-    Report(options, out, inspector->address(), serving,
-           serving ? "" : "the daemon reports NOT_SERVING");
+    const bool serving = inspector->CheckHealth(service) == HealthStatus::kServing;
+    const std::string what = name.empty() ? "the daemon" : "the daemon's " + name;
+    Report(options, out, inspector->address(), name, serving,
+           serving ? "" : what + " reports NOT_SERVING");
     return serving ? kExitOk : kExitError;
   } catch (const Error& e) {
-    Report(options, out, options.address, false, e.what());
-    return ExitCodeFor(e.code()) == kExitOk ? kExitError : ExitCodeFor(e.code());
+    Report(options, out, options.address, name, false, e.what());
+    return ExitCodeFor(e.code()) == kExitUnreachable ? kExitUnreachable : kExitError;
   }
 }
 

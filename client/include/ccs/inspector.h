@@ -6,9 +6,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ccs/client.h"
+#include "ccs/error.h"
 #include "ccs/types.h"
 
 namespace ccs {
@@ -96,7 +98,54 @@ struct GroupDetail {
   std::vector<InFlightOp> in_flight;
 };
 
+// One rank's arrival at a recorded op.
+struct OpArrival {
+  uint32_t rank = 0;
+  int64_t arrived_unix_us = 0;  // wall clock, microseconds since the epoch
+};
+
+// One finished op of a group's flight recorder, recorded once (not per
+// rank) when it completed or failed. Enum fields are nullopt when the
+// collective does not use them (dtype of a barrier, op of a non-reduction)
+// or when a newer daemon sent a value this SDK does not know.
+struct OpRecord {
+  // Collectives: the group's sequence number; a matched send/recv pair: its
+  // number on the (sender, receiver) channel; an unmatched send or recv: 0.
+  uint64_t seq = 0;
+  // A matched send/recv pair is recorded as kSend, sender first.
+  std::optional<CollectiveKind> kind;
+  std::optional<DataType> dtype;
+  std::optional<ReduceOp> op;
+  uint64_t count = 0;
+  std::optional<uint32_t> root;  // rooted collectives only
+  std::optional<uint32_t> peer;  // send/recv only
+  // Bytes the op writes into the outputs of the ranks that arrived.
+  uint64_t bytes = 0;
+  std::vector<OpArrival> arrivals;  // ranks that arrived
+  int64_t first_arrival_unix_us = 0;
+  int64_t finished_unix_us = 0;
+  // What every arrived rank was told (kOk: every output is complete).
+  Code status_code = Code::kOk;
+  std::string status_message;
+};
+
+// A group's flight recorder: its last finished ops, oldest first.
+struct GroupDump {
+  GroupSummary group;
+  uint32_t capacity = 0;      // ops the recorder keeps
+  uint64_t recorded_ops = 0;  // ops recorded since the group formed
+  std::vector<OpRecord> ops;
+};
+
 enum class HealthStatus { kServing, kNotServing };
+
+// Which grpc.health.v1 service to ask: the overall server (""), which
+// follows readiness; "ccs.liveness" (the daemon runs its main loop); or
+// "ccs.readiness" (it accepts work: engines up, socket bound, not draining).
+enum class HealthService { kOverall, kLiveness, kReadiness };
+
+// The grpc.health.v1 service name of `service` ("", "ccs.liveness", ...).
+std::string_view HealthServiceName(HealthService service);
 
 // A sessionless connection to a daemon's read-only services: it does not
 // appear in `ccsctl get sessions` and has no effect on groups. Every call
@@ -120,10 +169,14 @@ class Inspector {
   std::vector<BufferInfo> ListBuffers();
   std::vector<GroupSummary> ListGroups();
   GroupDetail DescribeGroup(const std::string& name);
-  // grpc.health.v1 Check of the overall server (service ""). A daemon that
-  // does not serve the health service is SERVING if it answers GetVersion.
-  // Throws only when the daemon cannot be reached.
-  HealthStatus CheckHealth();
+  // The flight recorder of the current group named `name` (NOT_FOUND if
+  // there is none).
+  GroupDump DumpGroup(const std::string& name);
+  // grpc.health.v1 Check of `service`. A daemon that does not serve the
+  // health service at all is SERVING if it answers GetVersion. Throws when
+  // the daemon cannot be reached, and NOT_FOUND when it does not know the
+  // service name (a ccsd older than the name).
+  HealthStatus CheckHealth(HealthService service = HealthService::kOverall);
 
  private:
   explicit Inspector(std::unique_ptr<InspectorImpl> impl);

@@ -6,67 +6,17 @@
 #include <future>
 #include <mutex>
 
+#include "group_test_support.h"
+
 namespace ccs {
 namespace {
 
 using namespace std::chrono_literals;
-
-class RecordingEngine : public Engine {
- public:
-  Status Execute(const OpPlan& plan) override {
-    std::lock_guard lock(mu_);
-    kinds.push_back(plan.kind);
-    return Status::Ok();
-  }
-  std::string_view Name() const override { return "recording"; }
-  std::vector<CollectiveKind> kinds;
-  std::mutex mu_;
-};
-
-Session MakeSession(uint64_t id, int32_t pid) {
-  Session s;
-  s.id = id;
-  s.identity.pid = pid;
-  s.identity.has_credentials = true;
-  return s;
-}
-
-// A future for one op's result.
-struct Result {
-  std::promise<std::pair<Status, uint64_t>> promise;
-  std::future<std::pair<Status, uint64_t>> future = promise.get_future();
-  CollectiveDone Done() {
-    return [this](const Status& s, uint64_t seq) { promise.set_value({s, seq}); };
-  }
-  std::pair<Status, uint64_t> Get() {
-    REQUIRE(future.wait_for(5s) == std::future_status::ready);
-    return future.get();
-  }
-};
-
-Arrival MakeArrival(CollectiveKind kind, uint64_t count, CollectiveDone done,
-                    std::chrono::milliseconds timeout = 5000ms) {
-  Arrival a;
-  a.call.kind = kind;
-  a.call.count = count;
-  a.arrived = Clock::now();
-  a.deadline = a.arrived + timeout;
-  a.done = std::move(done);
-  return a;
-}
-
-std::shared_ptr<Group> ReadyGroup(Engine* engine, uint32_t n) {
-  auto g = Group::Create(1, "g", 1, n, engine, Clock::now() + 5s, nullptr);
-  std::vector<std::promise<Status>> joined(n);
-  for (uint32_t r = 0; r < n; ++r) {
-    REQUIRE(g->Join(r, n, MakeSession(r + 1, 100 + r), Clock::now() + 5s,
-                    [&joined, r](const Status& s, const JoinResult&) { joined[r].set_value(s); })
-                .ok());
-  }
-  for (auto& p : joined) REQUIRE(p.get_future().get().ok());
-  REQUIRE(g->state() == GroupState::kReady);
-  return g;
-}
+using testing::MakeArrival;
+using testing::MakeSession;
+using testing::ReadyGroup;
+using testing::RecordingEngine;
+using testing::Result;
 
 TEST_CASE("Join rejects other world sizes and taken ranks", "[group]") {
   RecordingEngine engine;
