@@ -24,12 +24,19 @@ constexpr auto kSweepDeadline = std::chrono::minutes(4);
 const std::string kLargeBytes = std::to_string(4 << 20);
 
 // Starts `world` sweep workers of group `group` on `daemon`.
-void StartSweep(RankProcesses& ranks, const DaemonProcess& daemon, const std::string& group,
-                uint32_t world, const std::vector<std::string>& extra) {
+void StartSweep(RankProcesses& ranks, const DaemonProcess& daemon,
+                const std::string& group, uint32_t world,
+                const std::vector<std::string>& extra) {
   for (uint32_t r = 0; r < world; ++r) {
-    std::vector<std::string> args = {"sweep",   "--addr",  daemon.address(),
-                                     "--group", group,     "--world",
-                                     std::to_string(world), "--rank", std::to_string(r)};
+    std::vector<std::string> args = {"sweep",
+                                     "--addr",
+                                     daemon.address(),
+                                     "--group",
+                                     group,
+                                     "--world",
+                                     std::to_string(world),
+                                     "--rank",
+                                     std::to_string(r)};
     args.insert(args.end(), extra.begin(), extra.end());
     ranks.Start(args);
   }
@@ -68,7 +75,8 @@ TEST_CASE("every collective, dtype, count and placement is exact on every rank",
   }
 }
 
-TEST_CASE("seven ranks, more than the cores, are exact at small counts", "[collectives]") {
+TEST_CASE("seven ranks, more than the cores, are exact at small counts",
+          "[collectives]") {
   DaemonOptions opts;
   opts.log_level = "info";
   DaemonProcess daemon(opts);
@@ -94,8 +102,9 @@ TEST_CASE("one session drives four groups from four threads at once", "[collecti
   DaemonProcess daemon;
   RankProcesses ranks;
   for (uint32_t r = 0; r < 3; ++r) {
-    ranks.Start({"multi-group", "--addr", daemon.address(), "--group", "threads", "--groups",
-                 "4", "--world", "3", "--rank", std::to_string(r), "--iters", "100"});
+    ranks.Start({"multi-group", "--addr", daemon.address(), "--group", "threads",
+                 "--groups", "4", "--world", "3", "--rank", std::to_string(r), "--iters",
+                 "100"});
   }
   auto results = ranks.WaitAll(kSweepDeadline);
   std::string failure = FirstFailure(results);

@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "harness/ctl.h"
 #include "harness/daemon_process.h"
 #include "harness/rank_processes.h"
 #include "harness/result_lines.h"
-#include "harness/ctl.h"
 #include "harness/scenario.h"
 #include "harness/test_env.h"
 
@@ -30,7 +30,8 @@ void WriteFile(const std::string& path, const std::string& text) {
 }
 
 // Whether a line of `text` starts with `key: value` (comments may follow).
-bool HasSetting(const std::string& text, const std::string& key, const std::string& value) {
+bool HasSetting(const std::string& text, const std::string& key,
+                const std::string& value) {
   const std::regex re("(^|\\n)\\s*" + key + ":\\s*" + value + "(\\s|$)");
   return std::regex_search(text, re);
 }
@@ -101,7 +102,9 @@ TEST_CASE("bad start-up settings make ccsd exit non-zero with a message", "[daem
     CommandResult r = RunCommand(argv, std::chrono::seconds(10));
     INFO("ccsd " << flags[0] << (flags.size() > 1 ? " " + flags[1] : "") << ": "
                  << r.status.Describe() << (r.timed_out ? " [still running]" : "")
-                 << "\nstdout:\n" << r.out << "\nstderr:\n" << r.err);
+                 << "\nstdout:\n"
+                 << r.out << "\nstderr:\n"
+                 << r.err);
     CHECK_FALSE(r.timed_out);
     CHECK(r.status.exited);
     CHECK(r.status.code != 0);
@@ -135,7 +138,8 @@ TEST_CASE("--log-format json writes one JSON object per line", "[daemon]") {
   CHECK(lines > 0);
 }
 
-TEST_CASE("ccsd exits cleanly on SIGTERM while sessions and groups are open", "[daemon]") {
+TEST_CASE("ccsd exits cleanly on SIGTERM while sessions and groups are open",
+          "[daemon]") {
   DaemonProcess daemon;
   RankProcesses ranks;
   ranks.Start(RankArgs("join", daemon, "open", 1, 0, {"--hold"}));
@@ -176,7 +180,9 @@ TEST_CASE("a second ccsd does not take over a live daemon's socket", "[daemon]")
       RunCommand({CcsdPath(), "--socket", daemon.socket_path()}, std::chrono::seconds(5));
   INFO("second ccsd: " << second.status.Describe()
                        << (second.timed_out ? " [still running after 5 s]" : "")
-                       << "\nstdout:\n" << second.out << "\nstderr:\n" << second.err);
+                       << "\nstdout:\n"
+                       << second.out << "\nstderr:\n"
+                       << second.err);
   CHECK_FALSE(second.timed_out);
   CHECK(second.status.code != 0);
   // The first daemon still answers on its socket.

@@ -25,18 +25,31 @@ constexpr int64_t kDeathNoticeMs = 2000;
 void RequireDaemonServes(const DaemonProcess& daemon, const std::string& group) {
   RankProcesses ranks;
   for (uint32_t r = 0; r < 2; ++r) {
-    ranks.Start(RankArgs("join", daemon, group, 2, r, {"--timeout-ms", "20000", "--allreduce"}));
+    ranks.Start(
+        RankArgs("join", daemon, group, 2, r, {"--timeout-ms", "20000", "--allreduce"}));
   }
   for (const auto& r : RequireAllExitOk(ranks)) RequireCode(r, "allreduce", "OK");
 }
 
 }  // namespace
 
-TEST_CASE("a rank killed during all_reduce aborts the others within 2 s", "[failure]") {
-  const uint32_t world = GENERATE(3u, 4u);
-  DYNAMIC_SECTION("world size " << world) {
+TEST_CASE("a rank killed during a collective aborts the others within 2 s", "[failure]") {
+  struct Case {
+    const char* name;
+    uint32_t world;
+    Strings call;  // what the survivors call; rank 1 is the victim
+  };
+  const Case cases[] = {
+      {"all_reduce, 2 survivors", 3, {"--kind", "all_reduce"}},
+      {"all_reduce, 3 survivors", 4, {"--kind", "all_reduce"}},
+      {"broadcast from the victim", 3, {"--kind", "broadcast", "--root", "1"}},
+      {"send to the victim", 2, {"--kind", "send", "--peer", "1"}},
+  };
+  const Case& c = cases[GENERATE(0, 1, 2, 3)];
+  DYNAMIC_SECTION(c.name) {
+    const uint32_t world = c.world;
     DaemonProcess daemon(WithFlags({"--op-timeout-ms", "60000"}));
-    const std::string group = "victim-" + std::to_string(world);
+    const std::string group = "victim";
     const uint32_t victim = 1;
     RankProcesses ranks;
     std::vector<size_t> survivors;
@@ -46,9 +59,9 @@ TEST_CASE("a rank killed during all_reduce aborts the others within 2 s", "[fail
       } else {
         // --hold: survivors stay members, so the BROKEN group can still be
         // described after they got their errors.
-        survivors.push_back(ranks.Start(RankArgs(
-            "call", daemon, group, world, r,
-            {"--timeout-ms", "30000", "--announce", "--again", "--hold"})));
+        Strings args = {"--timeout-ms", "30000", "--announce", "--again", "--hold"};
+        args.insert(args.end(), c.call.begin(), c.call.end());
+        survivors.push_back(ranks.Start(RankArgs("call", daemon, group, world, r, args)));
       }
     }
     REQUIRE(ranks.WaitForOutput(victim, "HOLDING", std::chrono::seconds(30)));
@@ -118,11 +131,11 @@ TEST_CASE("a rank leaving during all_reduce aborts the others naming it", "[fail
   RankProcesses ranks;
   std::vector<size_t> survivors;
   for (uint32_t r : {0u, 2u}) {
-    survivors.push_back(ranks.Start(RankArgs("call", daemon, "leaver", 3, r,
-                                             {"--timeout-ms", "30000", "--hold"})));
+    survivors.push_back(ranks.Start(
+        RankArgs("call", daemon, "leaver", 3, r, {"--timeout-ms", "30000", "--hold"})));
   }
-  const size_t leaver =
-      ranks.Start(RankArgs("join", daemon, "leaver", 3, 1, {"--leave-on-file", go, "--hold"}));
+  const size_t leaver = ranks.Start(
+      RankArgs("join", daemon, "leaver", 3, 1, {"--leave-on-file", go, "--hold"}));
   REQUIRE(ranks.WaitForOutput(leaver, "WAITING", std::chrono::seconds(30)));
   RequireArrived(daemon, "leaver", survivors.size());
   std::ofstream(go).put('x');
@@ -158,7 +171,8 @@ TEST_CASE("a rank that never calls makes the others' op DEADLINE_EXCEEDED naming
     DaemonProcess daemon(WithFlags(variant.daemon_flags));
     RankProcesses ranks;
     for (uint32_t r = 0; r < 2; ++r) {
-      ranks.Start(RankArgs("call", daemon, "late", 3, r, {"--timeout-ms", variant.call_timeout_ms}));
+      ranks.Start(RankArgs("call", daemon, "late", 3, r,
+                           {"--timeout-ms", variant.call_timeout_ms}));
     }
     const size_t absent = ranks.Start(RankArgs("join", daemon, "late", 3, 2, {"--hold"}));
     for (size_t i = 0; i < 2; ++i) {

@@ -25,7 +25,8 @@ constexpr uid_t kNobody = 65534;
 class ForeignSegment {
  public:
   ForeignSegment(uid_t owner, mode_t mode, size_t bytes)
-      : name_("/ccs-it-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++)) {
+      : name_("/ccs-it-" + std::to_string(::getpid()) + "-" +
+              std::to_string(counter_++)) {
     int fd = ::shm_open(name_.c_str(), O_CREAT | O_EXCL | O_RDWR, mode);
     REQUIRE(fd >= 0);
     created_ = true;
@@ -48,8 +49,9 @@ class ForeignSegment {
 // The tests that hand memory or processes to another uid need root; they
 // fail loudly (never skip) otherwise.
 void RequireRoot() {
-  INFO("this test creates segments and processes of uid 65534: run it as root, or "
-       "exclude it with the tag filter ~[root]");
+  INFO(
+      "this test creates segments and processes of uid 65534: run it as root, or "
+      "exclude it with the tag filter ~[root]");
   REQUIRE(::geteuid() == 0);
 }
 
@@ -89,8 +91,8 @@ TEST_CASE("a shm segment owned by another uid cannot be registered", "[security]
   DYNAMIC_SECTION("segment mode " << std::oct << mode) {
     ForeignSegment seg(kNobody, mode, 4096);
     RankProcesses ranks;
-    ranks.Start({"register-shm", "--addr", daemon.address(), "--name", seg.name(), "--bytes",
-                 "4096"});
+    ranks.Start({"register-shm", "--addr", daemon.address(), "--name", seg.name(),
+                 "--bytes", "4096"});
     RankResult r = RequireAllExitOk(ranks)[0];
     ResultLine line = RequireCode(r, "register", "PERMISSION_DENIED");
     INFO(Get(line, "message"));
@@ -106,8 +108,8 @@ TEST_CASE("a session of another uid cannot register root's segment", "[security]
   // ownership check stands in the way.
   ForeignSegment seg(0, 0666, 4096);
   RankProcesses ranks;
-  ranks.Start({"register-shm", "--addr", daemon.address(), "--name", seg.name(), "--bytes",
-               "4096"},
+  ranks.Start({"register-shm", "--addr", daemon.address(), "--name", seg.name(),
+               "--bytes", "4096"},
               Credentials{kNobody, 0});
   RankResult r = RequireAllExitOk(ranks)[0];
   RequireCode(r, "register", "PERMISSION_DENIED");
@@ -117,8 +119,8 @@ TEST_CASE("registering more bytes than the segment holds is rejected", "[securit
   DaemonProcess daemon;
   ForeignSegment seg(::geteuid(), 0600, 4096);
   RankProcesses ranks;
-  ranks.Start(
-      {"register-shm", "--addr", daemon.address(), "--name", seg.name(), "--bytes", "8192"});
+  ranks.Start({"register-shm", "--addr", daemon.address(), "--name", seg.name(),
+               "--bytes", "8192"});
   RankResult r = RequireAllExitOk(ranks)[0];
   RequireCodeIn(r, "register", {"INVALID_ARGUMENT", "OUT_OF_RANGE"});
 }

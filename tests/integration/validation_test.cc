@@ -55,7 +55,8 @@ TEST_CASE("joining with a world size other than the group's is INVALID_ARGUMENT"
           "[validation]") {
   DaemonProcess daemon;
   RankProcesses ranks;
-  ranks.Start(RankArgs("join", daemon, "ws", 2, 0, {"--timeout-ms", "20000", "--allreduce"}));
+  ranks.Start(
+      RankArgs("join", daemon, "ws", 2, 0, {"--timeout-ms", "20000", "--allreduce"}));
   RequireJoined(daemon, "ws", 1);
   ranks.Start(RankArgs("join", daemon, "ws", 3, 1, {"--timeout-ms", "5000"}));
   RankResult wrong = ranks.Wait(1, std::chrono::seconds(30));
@@ -64,7 +65,8 @@ TEST_CASE("joining with a world size other than the group's is INVALID_ARGUMENT"
   CHECK(MentionsNumber(Get(line, "message"), 3));
   CHECK(MentionsNumber(Get(line, "message"), 2));
   // The group still forms with the right world size.
-  ranks.Start(RankArgs("join", daemon, "ws", 2, 1, {"--timeout-ms", "20000", "--allreduce"}));
+  ranks.Start(
+      RankArgs("join", daemon, "ws", 2, 1, {"--timeout-ms", "20000", "--allreduce"}));
   auto results = RequireAllExitOk(ranks);
   RequireCode(results[0], "allreduce", "OK");
   RequireCode(results[2], "allreduce", "OK");
@@ -73,14 +75,16 @@ TEST_CASE("joining with a world size other than the group's is INVALID_ARGUMENT"
 TEST_CASE("joining a rank that is already taken is ALREADY_EXISTS", "[validation]") {
   DaemonProcess daemon;
   RankProcesses ranks;
-  ranks.Start(RankArgs("join", daemon, "dup", 2, 0, {"--timeout-ms", "20000", "--allreduce"}));
+  ranks.Start(
+      RankArgs("join", daemon, "dup", 2, 0, {"--timeout-ms", "20000", "--allreduce"}));
   RequireJoined(daemon, "dup", 1);
   ranks.Start(RankArgs("join", daemon, "dup", 2, 0, {"--timeout-ms", "5000"}));
   RankResult dup = ranks.Wait(1, std::chrono::seconds(30));
   ResultLine line = RequireCode(dup, "join", "ALREADY_EXISTS");
   INFO(Get(line, "message"));
   CHECK(MentionsRank(Get(line, "message"), 0));
-  ranks.Start(RankArgs("join", daemon, "dup", 2, 1, {"--timeout-ms", "20000", "--allreduce"}));
+  ranks.Start(
+      RankArgs("join", daemon, "dup", 2, 1, {"--timeout-ms", "20000", "--allreduce"}));
   auto results = RequireAllExitOk(ranks);
   RequireCode(results[0], "allreduce", "OK");
   RequireCode(results[2], "allreduce", "OK");
@@ -117,9 +121,12 @@ TEST_CASE("a range outside its registered buffer is rejected naming the buffer",
       {"recv offset equal to the size", {"--recv-offset", "4096"}, "recv"},
       {"count past the end", {"--count", "1025"}, "recv"},
       {"offset 2^63", {"--recv-offset", "9223372036854775808"}, "recv"},
-      {"offset + bytes wraps around 2^64", {"--recv-offset", "18446744073709551600"}, "recv"},
+      {"offset + bytes wraps around 2^64",
+       {"--recv-offset", "18446744073709551600"},
+       "recv"},
       {"count * element size wraps around 2^64",
-       {"--count", "4611686018427387905"}, "recv"},
+       {"--count", "4611686018427387905"},
+       "recv"},
       {"all_gather output larger than recv (in place)",
        {"--kind", "all_gather", "--inplace", "--count", "1024", "--recv-offset", "4"},
        "recv"},
@@ -143,8 +150,8 @@ TEST_CASE("a bad range on one rank leaves the other ranks' buffers untouched",
           "[validation]") {
   DaemonProcess daemon;
   RankProcesses ranks;
-  const Strings common = {"--buf-bytes", "4096", "--timeout-ms", "3000", "--recover-group",
-                          "badrange-after"};
+  const Strings common = {"--buf-bytes",     "4096",          "--timeout-ms", "3000",
+                          "--recover-group", "badrange-after"};
   Strings bad = common;
   bad.insert(bad.end(), {"--recv-offset", "4090"});
   ranks.Start(RankArgs("call", daemon, "badrange", 2, 0, bad));
@@ -171,12 +178,19 @@ TEST_CASE("ranks calling different collectives all get INVALID_ARGUMENT naming b
     std::string said0, said1;  // what the message must quote for each rank
   };
   const std::vector<Mismatch> cases = {
-      {"kind", {"--kind", "all_reduce"}, {"--kind", "broadcast"}, "all_reduce", "broadcast"},
+      {"kind",
+       {"--kind", "all_reduce"},
+       {"--kind", "broadcast"},
+       "all_reduce",
+       "broadcast"},
       {"count", {"--count", "16"}, {"--count", "17"}, "16", "17"},
       {"dtype", {"--dtype", "float32"}, {"--dtype", "int32"}, "float32", "int32"},
       {"op", {"--op", "sum"}, {"--op", "max"}, "sum", "max"},
-      {"root", {"--kind", "broadcast", "--root", "0"}, {"--kind", "broadcast", "--root", "1"},
-       "root", "root"},
+      {"root",
+       {"--kind", "broadcast", "--root", "0"},
+       {"--kind", "broadcast", "--root", "1"},
+       "root",
+       "root"},
   };
   for (const auto& m : cases) {
     DYNAMIC_SECTION("differing " << m.name) {
@@ -207,8 +221,8 @@ TEST_CASE("a third rank with a different collective is named in every rank's err
   DaemonProcess daemon;
   RankProcesses ranks;
   for (uint32_t r = 0; r < 3; ++r) {
-    Strings spec = {"--timeout-ms", "10000", "--recover-group", "odd-one-after", "--kind",
-                    r == 2 ? "all_gather" : "all_reduce"};
+    Strings spec = {"--timeout-ms",  "10000",  "--recover-group",
+                    "odd-one-after", "--kind", r == 2 ? "all_gather" : "all_reduce"};
     ranks.Start(RankArgs("call", daemon, "odd-one", 3, r, spec));
   }
   auto results = RequireAllExitOk(ranks);
@@ -226,9 +240,9 @@ TEST_CASE("overlapping send and recv ranges of an out-of-place call are rejected
           "[validation]") {
   DaemonProcess daemon;
   // send at byte 32 of the recv buffer, recv at 0: 64-byte ranges overlap.
-  RankResult r = RunSingleCall(daemon, "overlap",
-                               {"--send-in-recv", "--send-offset", "32", "--timeout-ms",
-                                "10000"});
+  RankResult r =
+      RunSingleCall(daemon, "overlap",
+                    {"--send-in-recv", "--send-offset", "32", "--timeout-ms", "10000"});
   RequireRejectedCleanly(r, kRangeCodes);
 }
 
@@ -240,7 +254,8 @@ TEST_CASE("malformed calls are INVALID_ARGUMENT on the calling rank", "[validati
   };
   const std::vector<Malformed> cases = {
       {"root outside the world", {"--kind", "broadcast", "--root", "2"}},
-      {"counts with fewer entries than ranks", {"--kind", "all_gather_v", "--counts", "16"}},
+      {"counts with fewer entries than ranks",
+       {"--kind", "all_gather_v", "--counts", "16"}},
       {"counts with more entries than ranks",
        {"--kind", "reduce_scatter_v", "--counts", "4,4,4"}},
       {"all_to_all_v without recv_counts",
@@ -266,12 +281,13 @@ TEST_CASE("malformed calls are INVALID_ARGUMENT on the calling rank", "[validati
 
 TEST_CASE("a rank sending to itself is INVALID_ARGUMENT", "[validation]") {
   DaemonProcess daemon;
-  RankResult r =
-      RunSingleCall(daemon, "self", {"--kind", "send", "--peer", "0", "--timeout-ms", "5000"});
+  RankResult r = RunSingleCall(daemon, "self",
+                               {"--kind", "send", "--peer", "0", "--timeout-ms", "5000"});
   RequireRejectedCleanly(r, {"INVALID_ARGUMENT"});
 }
 
-TEST_CASE("ranks disagreeing about per-rank counts get INVALID_ARGUMENT", "[validation]") {
+TEST_CASE("ranks disagreeing about per-rank counts get INVALID_ARGUMENT",
+          "[validation]") {
   DaemonProcess daemon;
   struct Disagreement {
     const char* name;
@@ -297,7 +313,8 @@ TEST_CASE("ranks disagreeing about per-rank counts get INVALID_ARGUMENT", "[vali
   };
   for (const auto& m : cases) {
     DYNAMIC_SECTION(m.name) {
-      const std::string group = std::string("disagree-") + std::to_string(&m - cases.data());
+      const std::string group =
+          std::string("disagree-") + std::to_string(&m - cases.data());
       RankProcesses ranks;
       Strings a = {"--timeout-ms", "10000", "--recover-group", group + "-after"};
       Strings b = a;
@@ -346,10 +363,10 @@ TEST_CASE("a buffer id the daemon never issued is refused", "[validation]") {
   DaemonProcess daemon;
   DaemonProcess other;
   RankProcesses ranks;
-  ranks.Start({"unknown-buffer", "--addr", daemon.address(), "--other-addr", other.address()});
+  ranks.Start(
+      {"unknown-buffer", "--addr", daemon.address(), "--other-addr", other.address()});
   RankResult r = RequireAllExitOk(ranks)[0];
-  ResultLine line =
-      RequireCodeIn(r, "unknown_buffer", {"NOT_FOUND", "INVALID_ARGUMENT"});
+  ResultLine line = RequireCodeIn(r, "unknown_buffer", {"NOT_FOUND", "INVALID_ARGUMENT"});
   INFO(Get(line, "message"));
   CHECK(MentionsNumber(Get(line, "message"), GetInt(line, "buffer_id")));
 }

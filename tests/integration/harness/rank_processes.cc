@@ -124,9 +124,9 @@ std::vector<RankResult> RankProcesses::WaitAll(std::chrono::milliseconds timeout
 }
 
 std::string Describe(const RankResult& r) {
-  std::string s = "worker #" + std::to_string(r.index) + " (pid " + std::to_string(r.pid) +
-                  ") `ccs-test-rank " + Joined(r.args) +
-                  "`: " + (r.running ? std::string("still running") : r.status.Describe()) +
+  std::string s = "worker #" + std::to_string(r.index) + " (pid " +
+                  std::to_string(r.pid) + ") `ccs-test-rank " + Joined(r.args) + "`: " +
+                  (r.running ? std::string("still running") : r.status.Describe()) +
                   (r.timed_out ? " [killed: test deadline passed]" : "") + "\n";
   s += "--- stdout ---\n" + r.out + "--- stderr ---\n" + r.err + "--- end ---\n";
   return s;
@@ -141,8 +141,8 @@ std::string FirstFailure(const std::vector<RankResult>& results) {
     } else {
       report += "also failed: worker #" + std::to_string(r.index) + " (pid " +
                 std::to_string(r.pid) + ") " + r.status.Describe() +
-                (r.timed_out ? " [deadline]" : "") + ", last output: " + LastLines(r.out, 3) +
-                "\n";
+                (r.timed_out ? " [deadline]" : "") +
+                ", last output: " + LastLines(r.out, 3) + "\n";
     }
   }
   return report;

@@ -41,7 +41,8 @@ class RankProcesses {
   size_t Start(const std::vector<std::string>& args,
                std::optional<Credentials> as = std::nullopt);
   // Starts n workers; worker i gets args_of(i).
-  void StartEach(size_t n, const std::function<std::vector<std::string>(size_t)>& args_of);
+  void StartEach(size_t n,
+                 const std::function<std::vector<std::string>(size_t)>& args_of);
 
   size_t size() const { return procs_.size(); }
   pid_t pid(size_t i) const { return procs_.at(i)->pid(); }

@@ -59,9 +59,9 @@ int64_t GetInt(const ResultLine& line, const std::string& key, int64_t fallback)
 bool MentionsRank(const std::string& message, uint32_t rank) {
   // "rank" or "ranks", up to 3 separators, then a list of numbers containing
   // `rank` as a whole number.
-  const std::regex re("ranks?\\W{0,3}((\\d+)\\W{1,3}){0,64}?" + std::to_string(rank) +
-                          "(?!\\d)",
-                      std::regex::icase | std::regex::ECMAScript);
+  const std::regex re(
+      "ranks?\\W{0,3}((\\d+)\\W{1,3}){0,64}?" + std::to_string(rank) + "(?!\\d)",
+      std::regex::icase | std::regex::ECMAScript);
   return std::regex_search(message, re);
 }
 

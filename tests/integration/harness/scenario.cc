@@ -7,8 +7,9 @@
 
 namespace ccs::it {
 
-std::vector<std::string> RankArgs(const std::string& scenario, const DaemonProcess& daemon,
-                                  const std::string& group, uint32_t world, uint32_t rank,
+std::vector<std::string> RankArgs(const std::string& scenario,
+                                  const DaemonProcess& daemon, const std::string& group,
+                                  uint32_t world, uint32_t rank,
                                   const std::vector<std::string>& extra) {
   std::vector<std::string> args = {scenario,
                                    "--addr",
@@ -49,12 +50,14 @@ ResultLine RequireCodeIn(const RankResult& r, const std::string& step,
   ResultLine line = RequireStep(r, step);
   std::string wanted;
   for (const auto& c : codes) wanted += (wanted.empty() ? "" : " or ") + c;
-  INFO("step '" << step << "' should end with " << wanted << "; worker:\n" << Describe(r));
+  INFO("step '" << step << "' should end with " << wanted << "; worker:\n"
+                << Describe(r));
   REQUIRE(std::find(codes.begin(), codes.end(), Get(line, "code")) != codes.end());
   return line;
 }
 
-void RequireJoined(const DaemonProcess& daemon, const std::string& group, int64_t joined) {
+void RequireJoined(const DaemonProcess& daemon, const std::string& group,
+                   int64_t joined) {
   GroupDescription last;
   bool ok = PollUntil(
       [&] {
@@ -67,7 +70,8 @@ void RequireJoined(const DaemonProcess& daemon, const std::string& group, int64_
   REQUIRE(ok);
 }
 
-void RequireArrived(const DaemonProcess& daemon, const std::string& group, size_t arrived) {
+void RequireArrived(const DaemonProcess& daemon, const std::string& group,
+                    size_t arrived) {
   GroupDescription last;
   bool ok = PollUntil(
       [&] {

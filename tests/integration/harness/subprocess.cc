@@ -1,10 +1,10 @@
 #include "harness/subprocess.h"
 
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <grp.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -42,7 +42,7 @@ ExitStatus FromWaitStatus(int ws) {
 
 // Runs in the forked child: only async-signal-safe calls until exec.
 [[noreturn]] void ExecChild(char* const* argv, char* const* envp, int out_fd, int err_fd,
-                           pid_t parent, const std::optional<Credentials>& as) {
+                            pid_t parent, const std::optional<Credentials>& as) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != parent) ::_exit(126);  // parent already gone
   ::dup2(out_fd, STDOUT_FILENO);

@@ -27,9 +27,9 @@ struct ExitStatus {
 
 // One child process: fork and exec of argv[0] (a path) with stdout and
 // stderr appended to the given files, and the environment minus CCS_*
-// variables (ccsd and the SDK read settings from them; tests pass flags). The child gets PR_SET_PDEATHSIG=SIGKILL,
-// so it never outlives the test process. Destroying a Subprocess that is still
-// running SIGKILLs and reaps it. Not thread-safe.
+// variables (ccsd and the SDK read settings from them; tests pass flags). The child gets
+// PR_SET_PDEATHSIG=SIGKILL, so it never outlives the test process. Destroying a
+// Subprocess that is still running SIGKILLs and reaps it. Not thread-safe.
 struct Credentials {
   uid_t uid;
   gid_t gid;

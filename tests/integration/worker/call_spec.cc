@@ -28,7 +28,8 @@ CallSpec ParseCallSpec(const Args& args) {
   return s;
 }
 
-CollectiveCall ToCall(const CallSpec& spec, const HostBuffer& send, const HostBuffer& recv) {
+CollectiveCall ToCall(const CallSpec& spec, const HostBuffer& send,
+                      const HostBuffer& recv) {
   CollectiveCall c;
   c.kind = spec.kind;
   c.dtype = spec.dtype;
@@ -40,7 +41,8 @@ CollectiveCall ToCall(const CallSpec& spec, const HostBuffer& send, const HostBu
   c.root = spec.root;
   c.peer = spec.peer;
   c.timeout = std::chrono::milliseconds(spec.timeout_ms);
-  if (!spec.in_place) c.send = BufferView(spec.send_in_recv ? recv : send, spec.send_offset);
+  if (!spec.in_place)
+    c.send = BufferView(spec.send_in_recv ? recv : send, spec.send_offset);
   c.recv = BufferView(recv, spec.recv_offset);
   return c;
 }

@@ -33,6 +33,7 @@ struct CallSpec {
 
 // Throws UsageError for unknown names.
 CallSpec ParseCallSpec(const Args& args);
-CollectiveCall ToCall(const CallSpec& spec, const HostBuffer& send, const HostBuffer& recv);
+CollectiveCall ToCall(const CallSpec& spec, const HostBuffer& send,
+                      const HostBuffer& recv);
 
 }  // namespace ccs::it

@@ -41,7 +41,7 @@ uint16_t FloatToHalf(float f) {
   if (exp == 0xff) return static_cast<uint16_t>(sign | 0x7c00u | (mant ? 0x200u : 0u));
   const int e = static_cast<int>(exp) - 127 + 15;
   if (e >= 31) return static_cast<uint16_t>(sign | 0x7c00u);  // overflow: inf
-  if (e <= 0) {                                                // half subnormal
+  if (e <= 0) {                                               // half subnormal
     if (e < -10) return static_cast<uint16_t>(sign);
     mant |= 0x800000u;
     const uint32_t shift = static_cast<uint32_t>(14 - e);
@@ -99,29 +99,40 @@ size_t ElemSize(DataType t) {
 }
 
 bool IsFloat(DataType t) {
-  return t == DataType::kFloat16 || t == DataType::kBfloat16 ||
-         t == DataType::kFloat32 || t == DataType::kFloat64;
+  return t == DataType::kFloat16 || t == DataType::kBfloat16 || t == DataType::kFloat32 ||
+         t == DataType::kFloat64;
 }
 
 void EncodeInt(DataType t, int64_t v, void* dst) {
   switch (t) {
-    case DataType::kInt8: return Store(static_cast<int8_t>(v), dst);
-    case DataType::kUint8: return Store(static_cast<uint8_t>(v), dst);
-    case DataType::kInt32: return Store(static_cast<int32_t>(v), dst);
-    case DataType::kInt64: return Store(v, dst);
-    case DataType::kFloat16: return Store(FloatToHalf(static_cast<float>(v)), dst);
-    case DataType::kBfloat16: return Store(FloatToBfloat16(static_cast<float>(v)), dst);
-    case DataType::kFloat32: return Store(static_cast<float>(v), dst);
-    case DataType::kFloat64: return Store(static_cast<double>(v), dst);
+    case DataType::kInt8:
+      return Store(static_cast<int8_t>(v), dst);
+    case DataType::kUint8:
+      return Store(static_cast<uint8_t>(v), dst);
+    case DataType::kInt32:
+      return Store(static_cast<int32_t>(v), dst);
+    case DataType::kInt64:
+      return Store(v, dst);
+    case DataType::kFloat16:
+      return Store(FloatToHalf(static_cast<float>(v)), dst);
+    case DataType::kBfloat16:
+      return Store(FloatToBfloat16(static_cast<float>(v)), dst);
+    case DataType::kFloat32:
+      return Store(static_cast<float>(v), dst);
+    case DataType::kFloat64:
+      return Store(static_cast<double>(v), dst);
   }
 }
 
 void EncodeAvg(DataType t, int64_t sum, uint32_t n, void* dst) {
   const float q32 = static_cast<float>(sum) / static_cast<float>(n);
   switch (t) {
-    case DataType::kFloat16: return Store(FloatToHalf(q32), dst);
-    case DataType::kBfloat16: return Store(FloatToBfloat16(q32), dst);
-    case DataType::kFloat32: return Store(q32, dst);
+    case DataType::kFloat16:
+      return Store(FloatToHalf(q32), dst);
+    case DataType::kBfloat16:
+      return Store(FloatToBfloat16(q32), dst);
+    case DataType::kFloat32:
+      return Store(q32, dst);
     case DataType::kFloat64:
       return Store(static_cast<double>(sum) / static_cast<double>(n), dst);
     default:
@@ -132,10 +143,14 @@ void EncodeAvg(DataType t, int64_t sum, uint32_t n, void* dst) {
 std::string DecodeForDisplay(DataType t, const void* src) {
   char buf[96];
   switch (t) {
-    case DataType::kInt8: return std::to_string(Load<int8_t>(src));
-    case DataType::kUint8: return std::to_string(Load<uint8_t>(src));
-    case DataType::kInt32: return std::to_string(Load<int32_t>(src));
-    case DataType::kInt64: return std::to_string(Load<int64_t>(src));
+    case DataType::kInt8:
+      return std::to_string(Load<int8_t>(src));
+    case DataType::kUint8:
+      return std::to_string(Load<uint8_t>(src));
+    case DataType::kInt32:
+      return std::to_string(Load<int32_t>(src));
+    case DataType::kInt64:
+      return std::to_string(Load<int64_t>(src));
     case DataType::kFloat16: {
       uint16_t h = Load<uint16_t>(src);
       std::snprintf(buf, sizeof(buf), "%.9g (0x%04x)", HalfToFloat(h), h);
@@ -169,26 +184,27 @@ std::string CodecSelfTest() {
     uint16_t h;
   };
   const HalfCase half_cases[] = {
-      {0.0f, 0x0000},        {1.0f, 0x3c00},         {-2.0f, 0xc000},
-      {65504.0f, 0x7bff},    {65520.0f, 0x7c00},     {1.0f / 3.0f, 0x3555},
+      {0.0f, 0x0000},         {1.0f, 0x3c00},          {-2.0f, 0xc000},
+      {65504.0f, 0x7bff},     {65520.0f, 0x7c00},      {1.0f / 3.0f, 0x3555},
       {-8.0f / 3.0f, 0xc155}, {5.9604645e-8f, 0x0001}, {2.5f, 0x4100},
-      {2049.0f, 0x6800},     {2051.0f, 0x6802},      {6.1035156e-5f, 0x0400}};
+      {2049.0f, 0x6800},      {2051.0f, 0x6802},       {6.1035156e-5f, 0x0400}};
   std::string report;
   for (const auto& c : half_cases) {
     if (FloatToHalf(c.f) != c.h) {
-      report += "FloatToHalf(" + std::to_string(c.f) + ") != " + std::to_string(c.h) + "\n";
+      report +=
+          "FloatToHalf(" + std::to_string(c.f) + ") != " + std::to_string(c.h) + "\n";
     }
     if (std::isfinite(HalfToFloat(c.h)) && FloatToHalf(HalfToFloat(c.h)) != c.h) {
       report += "half round trip of " + std::to_string(c.h) + " failed\n";
     }
   }
-  const HalfCase bf_cases[] = {{1.0f, 0x3f80},  {-2.0f, 0xc000},     {3.0f, 0x4040},
-                               {257.0f, 0x4380}, {259.0f, 0x4382},   {1.0f / 3.0f, 0x3eab},
-                               {-8.0f, 0xc100},  {-8.0f / 3.0f, 0xc02b}};
+  const HalfCase bf_cases[] = {
+      {1.0f, 0x3f80},   {-2.0f, 0xc000},       {3.0f, 0x4040},  {257.0f, 0x4380},
+      {259.0f, 0x4382}, {1.0f / 3.0f, 0x3eab}, {-8.0f, 0xc100}, {-8.0f / 3.0f, 0xc02b}};
   for (const auto& c : bf_cases) {
     if (FloatToBfloat16(c.f) != c.h) {
-      report += "FloatToBfloat16(" + std::to_string(c.f) + ") != " + std::to_string(c.h) +
-                "\n";
+      report +=
+          "FloatToBfloat16(" + std::to_string(c.f) + ") != " + std::to_string(c.h) + "\n";
     }
     if (FloatToBfloat16(Bfloat16ToFloat(c.h)) != c.h) {
       report += "bf16 round trip of " + std::to_string(c.h) + " failed\n";

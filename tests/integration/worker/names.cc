@@ -4,9 +4,9 @@ namespace ccs::it {
 namespace {
 
 constexpr std::string_view kKindNames[] = {
-    "all_reduce", "all_gather", "all_gather_v", "reduce_scatter", "reduce_scatter_v",
-    "reduce",     "broadcast",  "gather",       "scatter",        "all_to_all",
-    "all_to_all_v", "send",     "recv",         "barrier"};
+    "all_reduce",   "all_gather", "all_gather_v", "reduce_scatter", "reduce_scatter_v",
+    "reduce",       "broadcast",  "gather",       "scatter",        "all_to_all",
+    "all_to_all_v", "send",       "recv",         "barrier"};
 constexpr std::string_view kDtypeNames[] = {"int8",    "uint8",    "int32",   "int64",
                                             "float16", "bfloat16", "float32", "float64"};
 constexpr std::string_view kOpNames[] = {"sum", "prod", "min", "max", "avg"};
@@ -31,6 +31,8 @@ std::optional<CollectiveKind> KindFromName(std::string_view s) {
 std::optional<DataType> DtypeFromName(std::string_view s) {
   return Find<DataType>(s, kDtypeNames);
 }
-std::optional<ReduceOp> OpFromName(std::string_view s) { return Find<ReduceOp>(s, kOpNames); }
+std::optional<ReduceOp> OpFromName(std::string_view s) {
+  return Find<ReduceOp>(s, kOpNames);
+}
 
 }  // namespace ccs::it

@@ -16,8 +16,10 @@ void PrintResult(const std::string& step, const Outcome& o,
                  const std::vector<std::pair<std::string, std::string>>& extra) {
   std::string msg;
   for (char ch : o.message) {
-    if (ch == '\n') msg += "\\n";
-    else msg += ch;
+    if (ch == '\n')
+      msg += "\\n";
+    else
+      msg += ch;
   }
   std::string line = "RESULT step=" + step + " code=" + o.code +
                      " elapsed_ms=" + std::to_string(o.ended_ms - o.started_ms) +

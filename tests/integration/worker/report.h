@@ -1,5 +1,6 @@
 // Machine-readable output of ccs-test-rank, parsed by harness/result_lines.h:
-//   RESULT step=<step> code=<CODE> elapsed_ms=<n> t_ms=<monotonic ms> [k=v ...] message=<text>
+//   RESULT step=<step> code=<CODE> elapsed_ms=<n> t_ms=<monotonic ms> [k=v ...]
+//   message=<text>
 #pragma once
 
 #include <cstdint>

@@ -129,8 +129,10 @@ int RunCall(const Args& args) {
     send->as<uint8_t>()[i] = static_cast<uint8_t>(i * 7 + rank);
     recv->as<uint8_t>()[i] = 0xCD;
   }
-  std::vector<uint8_t> send_before(send->as<uint8_t>(), send->as<uint8_t>() + spec.buf_bytes);
-  std::vector<uint8_t> recv_before(recv->as<uint8_t>(), recv->as<uint8_t>() + spec.buf_bytes);
+  std::vector<uint8_t> send_before(send->as<uint8_t>(),
+                                   send->as<uint8_t>() + spec.buf_bytes);
+  std::vector<uint8_t> recv_before(recv->as<uint8_t>(),
+                                   recv->as<uint8_t>() + spec.buf_bytes);
   CollectiveCall call = ToCall(spec, *send, *recv);
   if (args.Has("announce")) PrintLine("CALLING t_ms=" + std::to_string(NowMs()));
   Outcome o = Attempt([&] { group->Run(call); });
@@ -167,7 +169,8 @@ int RunRestartProbe(const Args& args) {
   // One attempt each: the daemon that issued this session is gone.
   std::unique_ptr<Group> group;
   std::unique_ptr<HostBuffer> buf;
-  PrintResult("join", Attempt([&] { group = client->JoinGroup("probe", 1, 0, Ms(5000)); }));
+  PrintResult("join",
+              Attempt([&] { group = client->JoinGroup("probe", 1, 0, Ms(5000)); }));
   PrintResult("register", Attempt([&] { buf = client->CreateHostBuffer(4096); }));
   return 0;
 }
@@ -218,10 +221,11 @@ int RunUnknownBuffer(const Args& args) {
   // Take one whose id differs from this session's buffer.
   std::vector<std::unique_ptr<HostBuffer>> foreign;
   foreign.push_back(elsewhere->CreateHostBuffer(4096));
-  if (foreign.back()->id() == own->id()) foreign.push_back(elsewhere->CreateHostBuffer(4096));
+  if (foreign.back()->id() == own->id())
+    foreign.push_back(elsewhere->CreateHostBuffer(4096));
   const HostBuffer& stranger = *foreign.back();
-  auto group = here->JoinGroup("unknown-buffer-" + std::to_string(::getpid()), 1, 0,
-                               Ms(10000));
+  auto group =
+      here->JoinGroup("unknown-buffer-" + std::to_string(::getpid()), 1, 0, Ms(10000));
   Outcome o = Attempt([&] {
     group->AllReduce(BufferView(*own, 0), BufferView(stranger, 0), 16, DataType::kFloat32,
                      ReduceOp::kSum);
@@ -275,8 +279,8 @@ int RunMultiGroup(const Args& args) {
   const uint64_t groups = args.U64("groups"), iters = args.U64("iters", 50);
   std::vector<std::unique_ptr<Group>> members;
   for (uint64_t g = 0; g < groups; ++g) {  // same order on every rank
-    members.push_back(client->JoinGroup(args.Str("group") + "-" + std::to_string(g), world,
-                                        rank, Ms(30000)));
+    members.push_back(client->JoinGroup(args.Str("group") + "-" + std::to_string(g),
+                                        world, rank, Ms(30000)));
   }
   // One thread per group, all on this one session at once.
   std::vector<Outcome> outcomes(groups);
@@ -284,7 +288,8 @@ int RunMultiGroup(const Args& args) {
   for (uint64_t g = 0; g < groups; ++g) {
     threads.emplace_back([&, g] {
       for (uint64_t it = 0; it < iters; ++it) {
-        Outcome o = VerifiedAllReduce(*client, *members[g], 1 + (it * 131 + g * 17) % 5000);
+        Outcome o =
+            VerifiedAllReduce(*client, *members[g], 1 + (it * 131 + g * 17) % 5000);
         if (o.code != "OK") {
           o.message = "group " + std::to_string(g) + " iteration " + std::to_string(it) +
                       ": " + o.message;
@@ -339,8 +344,9 @@ int RunJoinMany(const Args& args) {
   for (uint64_t i = 0; i < n; ++i) {
     std::unique_ptr<Group> g;
     Outcome o = Attempt([&] {
-      g = client->JoinGroup("many-" + std::to_string(::getpid()) + "-" + std::to_string(i),
-                            1, 0, Ms(10000));
+      g = client->JoinGroup(
+          "many-" + std::to_string(::getpid()) + "-" + std::to_string(i), 1, 0,
+          Ms(10000));
     });
     PrintResult("join" + std::to_string(i), o);
     if (g) keep.push_back(std::move(g));

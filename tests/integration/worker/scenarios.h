@@ -8,10 +8,10 @@
 
 namespace ccs::it {
 
-int RunPing(const Args& args);           // connect until --timeout-ms
-int RunJoin(const Args& args);           // join [--allreduce] [--leave-on-file F] [--hold]
-int RunCall(const Args& args);           // join + one described collective [--again]
-int RunRestartProbe(const Args& args);   // a call after the daemon restarted
+int RunPing(const Args& args);          // connect until --timeout-ms
+int RunJoin(const Args& args);          // join [--allreduce] [--leave-on-file F] [--hold]
+int RunCall(const Args& args);          // join + one described collective [--again]
+int RunRestartProbe(const Args& args);  // a call after the daemon restarted
 int RunForeignBuffer(const Args& args);  // another session's buffer
 int RunUnknownBuffer(const Args& args);  // a buffer id of another daemon
 int RunUnknownGroup(const Args& args);   // a collective on a group left
@@ -19,7 +19,7 @@ int RunCreateBuffers(const Args& args);  // --sizes a,b,c
 int RunRegisterShm(const Args& args);    // --name /x --bytes n
 int RunMultiGroup(const Args& args);     // --groups K --iters M, one thread per group
 int RunShrinkAfterRegister(const Args& args);  // truncate a registered segment
-int RunJoinMany(const Args& args);       // --groups k world-1 groups
-int RunSelfTest(const Args& args);       // reference codec self-test
+int RunJoinMany(const Args& args);             // --groups k world-1 groups
+int RunSelfTest(const Args& args);             // reference codec self-test
 
 }  // namespace ccs::it

@@ -15,8 +15,8 @@ namespace ccs::it {
 namespace {
 
 constexpr uint8_t kSentinel = 0xCD;
-constexpr uint64_t kGuard = 128;     // sentinel bytes checked after each range
-constexpr uint64_t kMaxShift = 4;    // view offset = kGuard + (id % 5) * elem
+constexpr uint64_t kGuard = 128;   // sentinel bytes checked after each range
+constexpr uint64_t kMaxShift = 4;  // view offset = kGuard + (id % 5) * elem
 
 SweepOptions ParseOptions(const Args& args, uint32_t world) {
   SweepOptions o;
@@ -70,7 +70,8 @@ class SweepRunner {
     co.address = args.Str("addr");
     co.client_name = "sweep-rank-" + std::to_string(rank_);
     client_ = Client::Connect(co);
-    group_ = client_->JoinGroup(args.Str("group"), world_, rank_, std::chrono::seconds(60));
+    group_ =
+        client_->JoinGroup(args.Str("group"), world_, rank_, std::chrono::seconds(60));
     uint64_t send_max = 0, recv_max = 0;
     for (const auto& c : cases_) {
       Reference ref(c, world_, rank_);
@@ -92,8 +93,8 @@ class SweepRunner {
     // pair of the ring): wait for everyone first.
     Outcome done = Attempt([&] { group_->Barrier(); });
     if (done.code != "OK") {
-      PrintLine("FAILED rank=" + std::to_string(rank_) + " final barrier code=" + done.code +
-                " message=" + done.message);
+      PrintLine("FAILED rank=" + std::to_string(rank_) +
+                " final barrier code=" + done.code + " message=" + done.message);
       return 1;
     }
     PrintLine("SWEEP OK rank=" + std::to_string(rank_) + " world=" +
@@ -107,8 +108,10 @@ class SweepRunner {
   void Call(const SweepCase& c, const Reference& ref, BufferView send, BufferView recv) {
     const uint64_t n = c.count;
     switch (c.kind) {
-      case CollectiveKind::kAllReduce: return group_->AllReduce(send, recv, n, c.dtype, c.op);
-      case CollectiveKind::kAllGather: return group_->AllGather(send, recv, n, c.dtype);
+      case CollectiveKind::kAllReduce:
+        return group_->AllReduce(send, recv, n, c.dtype, c.op);
+      case CollectiveKind::kAllGather:
+        return group_->AllGather(send, recv, n, c.dtype);
       case CollectiveKind::kAllGatherV:
         return group_->AllGatherV(send, recv, ref.VCounts(), c.dtype);
       case CollectiveKind::kReduceScatter:
@@ -119,9 +122,12 @@ class SweepRunner {
         return group_->Reduce(send, recv, n, c.dtype, c.op, c.root);
       case CollectiveKind::kBroadcast:
         return group_->Broadcast(send, recv, n, c.dtype, c.root);
-      case CollectiveKind::kGather: return group_->Gather(send, recv, n, c.dtype, c.root);
-      case CollectiveKind::kScatter: return group_->Scatter(send, recv, n, c.dtype, c.root);
-      case CollectiveKind::kAllToAll: return group_->AllToAll(send, recv, n, c.dtype);
+      case CollectiveKind::kGather:
+        return group_->Gather(send, recv, n, c.dtype, c.root);
+      case CollectiveKind::kScatter:
+        return group_->Scatter(send, recv, n, c.dtype, c.root);
+      case CollectiveKind::kAllToAll:
+        return group_->AllToAll(send, recv, n, c.dtype);
       case CollectiveKind::kAllToAllV:
         return group_->AllToAllV(send, recv, ref.A2aSendCounts(), ref.A2aRecvCounts(),
                                  c.dtype);
@@ -138,8 +144,10 @@ class SweepRunner {
         }
         return;
       }
-      case CollectiveKind::kRecv: return;
-      case CollectiveKind::kBarrier: return group_->Barrier();
+      case CollectiveKind::kRecv:
+        return;
+      case CollectiveKind::kBarrier:
+        return group_->Barrier();
     }
   }
 
@@ -175,8 +183,10 @@ class SweepRunner {
     // Poison, then place this rank's input.
     std::memset(rp, kSentinel, recv_span);
     if (l.pass_send) std::memset(sp, kSentinel, send_span);
-    if (l.input_in_recv) ref.WriteInput(rp + off + l.input_at * elem);
-    else if (l.pass_send) ref.WriteInput(sp + off);
+    if (l.input_in_recv)
+      ref.WriteInput(rp + off + l.input_at * elem);
+    else if (l.pass_send)
+      ref.WriteInput(sp + off);
     std::vector<uint8_t> send_before(sp, sp + (l.pass_send ? send_span : 0));
     std::vector<uint8_t> expected(rp, rp + recv_span);
     ref.WriteExpected(expected.data() + off);
@@ -185,9 +195,9 @@ class SweepRunner {
     BufferView recv(*recv_, off);
     Outcome o = Attempt([&] { Call(c, ref, send, recv); });
     if (o.code != "OK") {
-      PrintLine("FAILED rank=" + std::to_string(rank_) + " world=" +
-                std::to_string(world_) + " case=" + c.Name() + " code=" + o.code +
-                " message=" + o.message);
+      PrintLine("FAILED rank=" + std::to_string(rank_) +
+                " world=" + std::to_string(world_) + " case=" + c.Name() +
+                " code=" + o.code + " message=" + o.message);
       return false;
     }
     if (verbose_) {

@@ -10,17 +10,16 @@ namespace ccs::it {
 namespace {
 
 constexpr CollectiveKind kAllKinds[] = {
-    CollectiveKind::kAllReduce,     CollectiveKind::kAllGather,
-    CollectiveKind::kAllGatherV,    CollectiveKind::kReduceScatter,
+    CollectiveKind::kAllReduce,      CollectiveKind::kAllGather,
+    CollectiveKind::kAllGatherV,     CollectiveKind::kReduceScatter,
     CollectiveKind::kReduceScatterV, CollectiveKind::kReduce,
-    CollectiveKind::kBroadcast,     CollectiveKind::kGather,
-    CollectiveKind::kScatter,       CollectiveKind::kAllToAll,
-    CollectiveKind::kAllToAllV,     CollectiveKind::kSend,
+    CollectiveKind::kBroadcast,      CollectiveKind::kGather,
+    CollectiveKind::kScatter,        CollectiveKind::kAllToAll,
+    CollectiveKind::kAllToAllV,      CollectiveKind::kSend,
     CollectiveKind::kBarrier};
-constexpr DataType kAllDtypes[] = {DataType::kInt8,    DataType::kUint8,
-                                   DataType::kInt32,   DataType::kInt64,
-                                   DataType::kFloat16, DataType::kBfloat16,
-                                   DataType::kFloat32, DataType::kFloat64};
+constexpr DataType kAllDtypes[] = {
+    DataType::kInt8,    DataType::kUint8,    DataType::kInt32,   DataType::kInt64,
+    DataType::kFloat16, DataType::kBfloat16, DataType::kFloat32, DataType::kFloat64};
 constexpr ReduceOp kAllOps[] = {ReduceOp::kSum, ReduceOp::kProd, ReduceOp::kMin,
                                 ReduceOp::kMax, ReduceOp::kAvg};
 
@@ -108,7 +107,11 @@ std::vector<SweepCase> BuildCases(const SweepOptions& o) {
 }
 
 Reference::Reference(const SweepCase& c, uint32_t world, uint32_t rank)
-    : c_(c), n_(world), rank_(rank), elem_(ElemSize(c.dtype)), seed_(Mix(c.id * 7919 + 1)) {
+    : c_(c),
+      n_(world),
+      rank_(rank),
+      elem_(ElemSize(c.dtype)),
+      seed_(Mix(c.id * 7919 + 1)) {
   layout_ = ComputeLayout();
 }
 
@@ -121,15 +124,18 @@ int64_t Reference::Value(uint32_t r, uint64_t i) const {
     return kFactors[h & 3];
   }
   if (c_.dtype == DataType::kUint8) return static_cast<int64_t>(h % 9);  // [0, 8]
-  return static_cast<int64_t>(h % 17) - 8;                              // [-8, 8]
+  return static_cast<int64_t>(h % 17) - 8;                               // [-8, 8]
 }
 
 std::vector<uint64_t> Reference::VCounts() const {
   std::vector<uint64_t> v(n_);
   for (uint32_t r = 0; r < n_; ++r) {
-    if (c_.count == 0) v[r] = 0;
-    else if (c_.count == 1) v[r] = (r + c_.id) % 2;  // some ranks contribute nothing
-    else v[r] = c_.count + (5 * r + c_.id) % 7;
+    if (c_.count == 0)
+      v[r] = 0;
+    else if (c_.count == 1)
+      v[r] = (r + c_.id) % 2;  // some ranks contribute nothing
+    else
+      v[r] = c_.count + (5 * r + c_.id) % 7;
   }
   return v;
 }
@@ -161,7 +167,8 @@ Layout Reference::ComputeLayout() const {
     return std::accumulate(v.begin(), v.end(), uint64_t{0});
   };
   // Defaults: out-of-place input of `in` elements into a recv region of `out`.
-  auto set = [&](uint64_t in, uint64_t out, uint64_t in_place_at, uint64_t in_place_recv) {
+  auto set = [&](uint64_t in, uint64_t out, uint64_t in_place_at,
+                 uint64_t in_place_recv) {
     l.input_elems = in;
     l.pass_send = !ip;
     l.send_elems = ip ? 0 : in;
@@ -170,21 +177,29 @@ Layout Reference::ComputeLayout() const {
     l.input_at = ip ? in_place_at : 0;
   };
   switch (c_.kind) {
-    case CollectiveKind::kAllReduce: set(c, c, 0, c); break;
-    case CollectiveKind::kAllGather: set(c, n * c, r * c, n * c); break;
+    case CollectiveKind::kAllReduce:
+      set(c, c, 0, c);
+      break;
+    case CollectiveKind::kAllGather:
+      set(c, n * c, r * c, n * c);
+      break;
     case CollectiveKind::kAllGatherV: {
       auto v = VCounts();
       uint64_t disp = std::accumulate(v.begin(), v.begin() + r, uint64_t{0});
       set(v[r], sum(v), disp, sum(v));
       break;
     }
-    case CollectiveKind::kReduceScatter: set(n * c, c, 0, n * c); break;
+    case CollectiveKind::kReduceScatter:
+      set(n * c, c, 0, n * c);
+      break;
     case CollectiveKind::kReduceScatterV: {
       auto v = VCounts();
       set(sum(v), v[r], 0, sum(v));
       break;
     }
-    case CollectiveKind::kReduce: set(c, c, 0, c); break;
+    case CollectiveKind::kReduce:
+      set(c, c, 0, c);
+      break;
     case CollectiveKind::kBroadcast:
       set(c, c, 0, c);
       if (ip && !is_root) l.input_in_recv = false;  // non-root: output only
@@ -202,15 +217,20 @@ Layout Reference::ComputeLayout() const {
       set(n * c, c, 0, is_root ? n * c : c);
       if (ip && !is_root) l.input_in_recv = false;  // non-root: output only
       break;
-    case CollectiveKind::kAllToAll: set(n * c, n * c, 0, n * c); break;
+    case CollectiveKind::kAllToAll:
+      set(n * c, n * c, 0, n * c);
+      break;
     case CollectiveKind::kAllToAllV: {
       uint64_t s = sum(A2aSendCounts()), rv = sum(A2aRecvCounts());
       set(s, rv, 0, std::max(s, rv));
       break;
     }
-    case CollectiveKind::kSend: set(c, c, 0, c); break;
+    case CollectiveKind::kSend:
+      set(c, c, 0, c);
+      break;
     case CollectiveKind::kRecv:
-    case CollectiveKind::kBarrier: break;
+    case CollectiveKind::kBarrier:
+      break;
   }
   return l;
 }
@@ -228,22 +248,33 @@ void Reference::PutInputs(uint8_t* image, uint64_t at, uint32_t src, uint64_t fi
   }
 }
 
-void Reference::PutReduced(uint8_t* image, uint64_t at, uint64_t first, uint64_t n) const {
+void Reference::PutReduced(uint8_t* image, uint64_t at, uint64_t first,
+                           uint64_t n) const {
   for (uint64_t k = 0; k < n; ++k) {
     int64_t acc = Value(0, first + k);
     for (uint32_t r = 1; r < n_; ++r) {
       const int64_t v = Value(r, first + k);
       switch (c_.op) {
         case ReduceOp::kSum:
-        case ReduceOp::kAvg: acc += v; break;
-        case ReduceOp::kProd: acc *= v; break;
-        case ReduceOp::kMin: acc = std::min(acc, v); break;
-        case ReduceOp::kMax: acc = std::max(acc, v); break;
+        case ReduceOp::kAvg:
+          acc += v;
+          break;
+        case ReduceOp::kProd:
+          acc *= v;
+          break;
+        case ReduceOp::kMin:
+          acc = std::min(acc, v);
+          break;
+        case ReduceOp::kMax:
+          acc = std::max(acc, v);
+          break;
       }
     }
     uint8_t* dst = image + (at + k) * elem_;
-    if (c_.op == ReduceOp::kAvg) EncodeAvg(c_.dtype, acc, n_, dst);
-    else EncodeInt(c_.dtype, acc, dst);
+    if (c_.op == ReduceOp::kAvg)
+      EncodeAvg(c_.dtype, acc, n_, dst);
+    else
+      EncodeInt(c_.dtype, acc, dst);
   }
 }
 
@@ -252,7 +283,9 @@ void Reference::WriteExpected(uint8_t* image) const {
   const bool ip = c_.in_place;
   const bool is_root = rank_ == c_.root;
   switch (c_.kind) {
-    case CollectiveKind::kAllReduce: PutReduced(image, 0, 0, c); break;
+    case CollectiveKind::kAllReduce:
+      PutReduced(image, 0, 0, c);
+      break;
     case CollectiveKind::kAllGather:
       for (uint32_t s = 0; s < n_; ++s) PutInputs(image, s * c, s, 0, c);
       break;
@@ -265,7 +298,9 @@ void Reference::WriteExpected(uint8_t* image) const {
       }
       break;
     }
-    case CollectiveKind::kReduceScatter: PutReduced(image, ip ? r * c : 0, r * c, c); break;
+    case CollectiveKind::kReduceScatter:
+      PutReduced(image, ip ? r * c : 0, r * c, c);
+      break;
     case CollectiveKind::kReduceScatterV: {
       auto v = VCounts();
       uint64_t disp = std::accumulate(v.begin(), v.begin() + r, uint64_t{0});
@@ -275,7 +310,9 @@ void Reference::WriteExpected(uint8_t* image) const {
     case CollectiveKind::kReduce:
       if (is_root) PutReduced(image, 0, 0, c);  // others: untouched
       break;
-    case CollectiveKind::kBroadcast: PutInputs(image, 0, c_.root, 0, c); break;
+    case CollectiveKind::kBroadcast:
+      PutInputs(image, 0, c_.root, 0, c);
+      break;
     case CollectiveKind::kGather:
       if (is_root) {
         for (uint32_t s = 0; s < n_; ++s) PutInputs(image, s * c, s, 0, c);
@@ -301,7 +338,8 @@ void Reference::WriteExpected(uint8_t* image) const {
       PutInputs(image, 0, (rank_ + n_ - 1) % n_, 0, c);
       break;
     case CollectiveKind::kRecv:
-    case CollectiveKind::kBarrier: break;
+    case CollectiveKind::kBarrier:
+      break;
   }
 }
 

@@ -24,8 +24,8 @@ struct SweepOptions {
   bool large_all_ops = false;
   // Large cases: in-place too (true) or only out-of-place (false).
   bool large_in_place = true;
-  std::vector<CollectiveKind> kinds;  // empty: all
-  std::vector<DataType> dtypes;       // empty: all
+  std::vector<CollectiveKind> kinds;             // empty: all
+  std::vector<DataType> dtypes;                  // empty: all
   std::vector<bool> placements = {false, true};  // in_place values
 };
 
