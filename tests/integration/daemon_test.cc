@@ -52,6 +52,17 @@ void RequireDefaultOpTimeoutApplies(const DaemonProcess& daemon) {
   ranks.Signal(absent, SIGKILL);
 }
 
+// Lines of /proc/<daemon>/maps that map a segment of process `pid`'s SDK.
+std::vector<std::string> MappedSegmentsOf(const DaemonProcess& daemon, pid_t pid) {
+  std::istringstream maps(ReadFile("/proc/" + std::to_string(daemon.pid()) + "/maps"));
+  const std::string needle = "/dev/shm/ccs-" + std::to_string(pid) + "-";
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(maps, line);) {
+    if (line.find(needle) != std::string::npos) lines.push_back(line);
+  }
+  return lines;
+}
+
 }  // namespace
 
 TEST_CASE("--print-config shows flag over file over default", "[daemon]") {
@@ -161,6 +172,32 @@ TEST_CASE("ccsd exits on SIGTERM after a rank died while its group formed", "[da
   ExitStatus st = daemon.Stop();
   CHECK_FALSE(daemon.NeededKill());
   CHECK(st.ok());
+}
+
+TEST_CASE("ccsd unmaps a session's buffers when the session ends", "[daemon]") {
+  // The client never unregisters: it dies holding two buffers.
+  const int sig = GENERATE(SIGTERM, SIGKILL);
+  DYNAMIC_SECTION("client ended by signal " << sig) {
+    DaemonProcess daemon;
+    RankProcesses ranks;
+    ranks.Start({"create-buffers", "--addr", daemon.address(), "--sizes", "65536,4096",
+                 "--hold"});
+    REQUIRE(ranks.WaitForOutput(0, "HOLDING", std::chrono::seconds(30)));
+    const pid_t pid = ranks.pid(0);
+    INFO("daemon mappings of client " << pid);
+    REQUIRE(MappedSegmentsOf(daemon, pid).size() >= 2);
+    ranks.Signal(0, sig);
+    ranks.Wait(0, std::chrono::seconds(10));
+    std::vector<std::string> left;
+    bool released = PollUntil(
+        [&] {
+          left = MappedSegmentsOf(daemon, pid);
+          return left.empty();
+        },
+        std::chrono::seconds(10));
+    for (const auto& l : left) UNSCOPED_INFO("still mapped: " << l);
+    CHECK(released);
+  }
 }
 
 TEST_CASE("a daemon restarted after SIGKILL serves on the same socket path", "[daemon]") {

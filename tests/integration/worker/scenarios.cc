@@ -260,6 +260,7 @@ int RunCreateBuffers(const Args& args) {
                  {"id", b ? std::to_string(b->id()) : "none"}});
     if (b) keep.push_back(std::move(b));
   }
+  if (args.Has("hold")) HoldForever();
   return 0;
 }
 

@@ -15,7 +15,7 @@ int RunRestartProbe(const Args& args);  // a call after the daemon restarted
 int RunForeignBuffer(const Args& args);  // another session's buffer
 int RunUnknownBuffer(const Args& args);  // a buffer id of another daemon
 int RunUnknownGroup(const Args& args);   // a collective on a group left
-int RunCreateBuffers(const Args& args);  // --sizes a,b,c
+int RunCreateBuffers(const Args& args);  // --sizes a,b,c [--hold]
 int RunRegisterShm(const Args& args);    // --name /x --bytes n
 int RunMultiGroup(const Args& args);     // --groups K --iters M, one thread per group
 int RunShrinkAfterRegister(const Args& args);  // truncate a registered segment
