@@ -16,6 +16,8 @@ using std::chrono::milliseconds;
 // The timer thread and blocked Wait calls wake at least this often, so that a
 // far-away deadline never reaches the clock arithmetic of the C++ library.
 constexpr auto kMaxSleep = std::chrono::hours(1);
+// Longer times to live are refused (they would overflow the clock).
+constexpr Store::Ttl kMaxTtl = std::chrono::hours(24 * 366 * 10);
 // Error messages name at most this many keys.
 constexpr size_t kMaxNamedKeys = 16;
 
@@ -85,9 +87,10 @@ Status MemoryStore::CheckValue(std::string_view key, std::string_view value) con
 }
 
 Status MemoryStore::CheckTtl(std::string_view key, Ttl ttl) const {
-  if (ttl >= Ttl::zero()) return Status::Ok();
-  return InvalidArgument("negative time to live (" + std::to_string(ttl.count()) +
-                         " ms) for store key " + Quoted(key) + "; use 0 for no expiry");
+  if (ttl >= Ttl::zero() && ttl <= kMaxTtl) return Status::Ok();
+  return InvalidArgument("time to live of " + std::to_string(ttl.count()) +
+                         " ms for store key " + Quoted(key) +
+                         " is outside 0 (no expiry) .. 10 years");
 }
 
 MemoryStore::Entry* MemoryStore::FindLive(std::string_view key, Clock::time_point now) {

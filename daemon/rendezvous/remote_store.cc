@@ -53,18 +53,29 @@ class RemoteStore final : public Store {
     return std::move(*response.mutable_value());
   }
 
+  // A far deadline is served as a series of server waits of at most
+  // max_wait_per_call each, so no clock arithmetic overflows and no call
+  // outlives the server's own cap.
   Status Wait(const std::vector<std::string>& keys, Deadline deadline) override {
     v1::WaitForKeysRequest request;
     for (const std::string& key : keys) request.add_keys(key);
-    const milliseconds left =
-        std::max(milliseconds(0), duration_cast<milliseconds>(deadline - Clock::now()));
-    request.set_timeout_ms(static_cast<uint64_t>(left.count()));
-    v1::WaitForKeysResponse response;
-    const SystemTime client_deadline =
-        std::chrono::system_clock::now() + left + options_.wait_margin;
-    return Call("WaitForKeys", client_deadline, [&](grpc::ClientContext* context) {
-      return stub_->WaitForKeys(context, request, &response);
-    });
+    for (;;) {
+      const auto remaining = deadline - Clock::now();
+      const bool last = remaining <= options_.max_wait_per_call;
+      // Rounded up, so the server never gives up before our deadline.
+      const milliseconds wait =
+          last ? std::max(milliseconds(0), std::chrono::ceil<milliseconds>(remaining))
+               : options_.max_wait_per_call;
+      request.set_timeout_ms(static_cast<uint64_t>(wait.count()));
+      v1::WaitForKeysResponse response;
+      const SystemTime client_deadline =
+          std::chrono::system_clock::now() + wait + options_.wait_margin;
+      Status status =
+          Call("WaitForKeys", client_deadline, [&](grpc::ClientContext* context) {
+            return stub_->WaitForKeys(context, request, &response);
+          });
+      if (last || status.code() != StatusCode::kDeadlineExceeded) return status;
+    }
   }
 
   StatusOr<int64_t> Add(std::string_view key, int64_t delta) override {

@@ -18,6 +18,9 @@ struct RemoteStoreOptions {
   // deadline is that deadline plus this margin, so the server's answer (which
   // names the missing keys) normally arrives first.
   std::chrono::milliseconds wait_margin{2'000};
+  // A Wait with a farther deadline is split into server waits this long
+  // (the server caps one wait at 24 hours).
+  std::chrono::milliseconds max_wait_per_call{std::chrono::hours(1)};
 };
 
 // A Store whose calls go to the StoreService at `address`. Creating it never

@@ -47,7 +47,8 @@ class Store {
   // Stores `value` under `key`, replacing any previous value and expiry.
   // With ttl > 0 the key vanishes `ttl` after this call: Get, Wait, Add and
   // CompareAndSet then behave as if it had never been set. Wakes every Wait
-  // that this completes. INVALID_ARGUMENT for an empty key or a negative ttl.
+  // that this completes. INVALID_ARGUMENT for an empty key or a ttl outside
+  // 0 .. 10 years.
   virtual Status Set(std::string_view key, std::string_view value, Ttl ttl) = 0;
 
   // The value of `key`. Does not wait: NOT_FOUND naming the key when it does

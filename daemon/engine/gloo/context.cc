@@ -34,8 +34,11 @@ Status Validate(const GlooContextOptions& o) {
         "Gloo context needs exactly one of a hostname and a network interface to listen "
         "on");
   }
-  if (o.timeout <= std::chrono::milliseconds::zero()) {
-    return InvalidArgument("Gloo context timeout must be positive");
+  if (o.timeout <= std::chrono::milliseconds::zero() ||
+      o.timeout > std::chrono::hours(24)) {
+    return InvalidArgument("Gloo context timeout of " +
+                           std::to_string(o.timeout.count()) +
+                           " ms is outside 1 ms .. 24 h");
   }
   return Status::Ok();
 }

@@ -26,7 +26,7 @@ struct GlooContextOptions {
   std::string interface;
   // Every store wait of the rendezvous ends by `timeout` after the call
   // began; connecting to one peer may take up to `timeout` as well. Also the
-  // default timeout of the context's collectives. Must be positive.
+  // default timeout of the context's collectives. 1 ms .. 24 h.
   std::chrono::milliseconds timeout{30'000};
 };
 

@@ -97,6 +97,7 @@ TEST_CASE("MakeGlooContext refuses bad options with INVALID_ARGUMENT") {
   CHECK(with([](auto& o) { o.hostname.clear(); }) == StatusCode::kInvalidArgument);
   CHECK(with([](auto& o) { o.interface = "lo"; }) == StatusCode::kInvalidArgument);
   CHECK(with([](auto& o) { o.timeout = 0ms; }) == StatusCode::kInvalidArgument);
+  CHECK(with([](auto& o) { o.timeout = 25h; }) == StatusCode::kInvalidArgument);
 }
 
 TEST_CASE(

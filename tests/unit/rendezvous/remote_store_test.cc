@@ -57,6 +57,24 @@ TEST_CASE("A root that starts after the client is still found") {
   REQUIRE(memory->Get("early").value() == "bird");
 }
 
+TEST_CASE("A wait longer than one call is split into several server waits") {
+  ServedStore served;
+  RemoteStoreOptions options;
+  options.max_wait_per_call = 100ms;
+  std::unique_ptr<Store> store = MakeRemoteStore(served.address(), options);
+  Status missing = store->Wait({"k"}, In(350ms));
+  CHECK(missing.code() == StatusCode::kDeadlineExceeded);
+  CHECK_THAT(missing.message(), Contains("'k'"));
+
+  std::thread setter([&] {
+    std::this_thread::sleep_for(250ms);
+    (void)served.memory->Set("k", "v", Store::kNoExpiry);
+  });
+  Status found = store->Wait({"k"}, In(20s));
+  setter.join();
+  CHECK(found.ok());
+}
+
 TEST_CASE("The server's codes and messages cross the wire") {
   ServedStore served(
       MemoryStoreOptions{.max_keys = 100, .max_key_bytes = 64, .max_value_bytes = 16});

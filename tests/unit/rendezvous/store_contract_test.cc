@@ -46,7 +46,7 @@ STORE_TEMPLATE_TEST("Get of a missing key is NOT_FOUND naming it, without waitin
   REQUIRE_THAT(value.status().message(), Contains("nobody-set-this"));
 }
 
-STORE_TEMPLATE_TEST("Every method refuses an empty key with INVALID_ARGUMENT") {
+STORE_TEMPLATE_TEST("Every method refuses an empty key or a bad time to live") {
   TestType fixture;
   Store& store = fixture.store();
   CHECK(store.Set("", "v", kForever).code() == StatusCode::kInvalidArgument);
@@ -57,6 +57,9 @@ STORE_TEMPLATE_TEST("Every method refuses an empty key with INVALID_ARGUMENT") {
         StatusCode::kInvalidArgument);
   CHECK(store.Delete("").status().code() == StatusCode::kInvalidArgument);
   CHECK(store.Set("k", "v", -1ms).code() == StatusCode::kInvalidArgument);
+  CHECK(store.Set("k", "v", Store::Ttl::max()).code() == StatusCode::kInvalidArgument);
+  CHECK(store.CompareAndSet("k", "", "v", -1ms).status().code() ==
+        StatusCode::kInvalidArgument);
 }
 
 STORE_TEMPLATE_TEST("Delete removes a key and says whether it existed") {
@@ -224,6 +227,18 @@ STORE_TEMPLATE_TEST("Wait wakes when other threads set the keys") {
   });
   setter.join();
   for (auto& w : waits) REQUIRE(w.get().ok());
+}
+
+STORE_TEMPLATE_TEST("Wait with the farthest deadline still returns when the keys come") {
+  TestType fixture;
+  Store& store = fixture.store();
+  auto wait = std::async(std::launch::async, [&store] {
+    return store.Wait({"far"}, Store::Deadline::max());
+  });
+  std::this_thread::sleep_for(50ms);
+  REQUIRE(store.Set("far", "v", kForever).ok());
+  REQUIRE(wait.wait_for(10s) == std::future_status::ready);
+  REQUIRE(wait.get().ok());
 }
 
 STORE_TEMPLATE_TEST("Wait needs every key at once: a deleted key must come back") {
