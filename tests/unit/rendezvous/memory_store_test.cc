@@ -67,11 +67,11 @@ TEST_CASE("WaitAsync reports DEADLINE_EXCEEDED from the timer, naming the keys")
 TEST_CASE("CancelWait removes a pending wait; its callback never runs") {
   MemoryStore store;
   Outcome outcome;
-  const MemoryStore::WaitId id = store.WaitAsync({"k"}, In(100ms), outcome.Done());
+  const MemoryStore::WaitId id = store.WaitAsync({"k"}, In(300ms), outcome.Done());
   REQUIRE(store.CancelWait(id));
   REQUIRE_FALSE(store.CancelWait(id));
   REQUIRE(store.Set("k", "v", kForever).ok());
-  std::this_thread::sleep_for(200ms);  // past the deadline: the timer has nothing to fire
+  std::this_thread::sleep_for(400ms);  // past the deadline: the timer has nothing to fire
   REQUIRE(outcome.calls == 0);
 }
 
@@ -101,23 +101,25 @@ TEST_CASE("Limits: key size, value size and key count") {
 
   REQUIRE(store.Set("a", "1", kForever).ok());
   REQUIRE(store.Set("b", "1", kForever).ok());
-  REQUIRE(store.Set("c", "1", 50ms).ok());
+  REQUIRE(store.Set("c", "1", kForever).ok());
   Status full = store.Set("d", "1", kForever);
   CHECK(full.code() == StatusCode::kResourceExhausted);
   CHECK_THAT(full.message(), Contains("3 keys"));
   CHECK(store.Add("d", 1).status().code() == StatusCode::kResourceExhausted);
   REQUIRE(store.Set("a", "2", kForever).ok());  // replacing needs no new key
-  std::this_thread::sleep_for(150ms);           // "c" expires and frees its slot
+  REQUIRE(store.Delete("c").value());
+  REQUIRE(store.Set("c", "1", 50ms).ok());
+  std::this_thread::sleep_for(150ms);  // "c" expires and frees its slot
   REQUIRE(store.Set("d", "1", kForever).ok());
 }
 
 TEST_CASE("Expired keys are dropped without being read") {
   MemoryStore store;
   for (int i = 0; i < 50; ++i)
-    REQUIRE(store.Set("t" + std::to_string(i), "v", 50ms).ok());
+    REQUIRE(store.Set("t" + std::to_string(i), "v", 500ms).ok());
   REQUIRE(store.Set("kept", "v", kForever).ok());
   REQUIRE(store.KeyCount() == 51);
-  std::this_thread::sleep_for(200ms);
+  std::this_thread::sleep_for(700ms);
   REQUIRE(store.KeyCount() == 1);
 }
 

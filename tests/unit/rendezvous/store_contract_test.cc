@@ -259,12 +259,12 @@ STORE_TEMPLATE_TEST("Wait needs every key at once: a deleted key must come back"
 STORE_TEMPLATE_TEST("Keys with a time to live vanish; Wait does not see them") {
   TestType fixture;
   Store& store = fixture.store();
-  REQUIRE(store.Set("short", "v", 300ms).ok());
-  REQUIRE(store.Set("kept", "v", 300ms).ok());
+  REQUIRE(store.Set("short", "v", 600ms).ok());
+  REQUIRE(store.Set("kept", "v", 600ms).ok());
   REQUIRE(store.Set("kept", "v", kForever).ok());  // Set replaces the expiry too
-  REQUIRE(store.CompareAndSet("cas-ttl", "", "v", 300ms).value().swapped);
+  REQUIRE(store.CompareAndSet("cas-ttl", "", "v", 600ms).value().swapped);
   REQUIRE(store.Get("short").ok());
-  std::this_thread::sleep_for(700ms);
+  std::this_thread::sleep_for(1000ms);
 
   CHECK(store.Get("short").status().code() == StatusCode::kNotFound);
   CHECK(store.Get("cas-ttl").status().code() == StatusCode::kNotFound);
