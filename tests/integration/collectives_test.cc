@@ -85,6 +85,18 @@ TEST_CASE("seven ranks, more than the cores, are exact at small counts",
   RequireAllOk(ranks.WaitAll(kSweepDeadline));
 }
 
+TEST_CASE("views at odd byte offsets are exact", "[collectives]") {
+  // Offsets are in bytes and need not be element-aligned; 300007 elements of
+  // a 4- or 8-byte dtype are past the host engine's 1 MiB parallel threshold.
+  DaemonOptions opts;
+  opts.log_level = "info";
+  DaemonProcess daemon(opts);
+  RankProcesses ranks;
+  StartSweep(ranks, daemon, "misaligned", 2,
+             {"--misalign", "3", "--counts", "0,1,1001,300007"});
+  RequireAllOk(ranks.WaitAll(kSweepDeadline));
+}
+
 TEST_CASE("two groups on one daemon run their sweeps concurrently", "[collectives]") {
   DaemonOptions opts;
   opts.log_level = "info";

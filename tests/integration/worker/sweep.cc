@@ -45,8 +45,9 @@ SweepOptions ParseOptions(const Args& args, uint32_t world) {
   return o;
 }
 
-uint64_t ViewOffset(const SweepCase& c) {
-  return kGuard + (c.id % (kMaxShift + 1)) * ElemSize(c.dtype);
+// `misalign` bytes are added to every view offset (0: element-aligned views).
+uint64_t ViewOffset(const SweepCase& c, uint64_t misalign) {
+  return kGuard + (c.id % (kMaxShift + 1)) * ElemSize(c.dtype) + misalign;
 }
 
 // Describes byte `b` of a checked range (view at `off`, region of `bytes`).
@@ -64,6 +65,7 @@ class SweepRunner {
       : world_(static_cast<uint32_t>(args.U64("world"))),
         rank_(static_cast<uint32_t>(args.U64("rank"))),
         verbose_(args.Has("verbose")),
+        misalign_(args.U64("misalign", 0)),
         options_(ParseOptions(args, world_)),
         cases_(BuildCases(options_)) {
     ClientOptions co;
@@ -78,7 +80,7 @@ class SweepRunner {
       send_max = std::max(send_max, ref.layout().send_elems * ElemSize(c.dtype));
       recv_max = std::max(recv_max, ref.layout().recv_elems * ElemSize(c.dtype));
     }
-    const uint64_t pad = kGuard + kMaxShift * 8 + kGuard;
+    const uint64_t pad = kGuard + kMaxShift * 8 + misalign_ + kGuard;
     send_ = client_->CreateHostBuffer(send_max + pad);
     recv_ = client_->CreateHostBuffer(recv_max + pad);
   }
@@ -174,7 +176,7 @@ class SweepRunner {
     Reference ref(c, world_, rank_);
     const Layout& l = ref.layout();
     const size_t elem = ElemSize(c.dtype);
-    const uint64_t off = ViewOffset(c);
+    const uint64_t off = ViewOffset(c, misalign_);
     const uint64_t send_bytes = l.send_elems * elem, recv_bytes = l.recv_elems * elem;
     const uint64_t send_span = off + send_bytes + kGuard;
     const uint64_t recv_span = off + recv_bytes + kGuard;
@@ -210,6 +212,7 @@ class SweepRunner {
   uint32_t world_;
   uint32_t rank_;
   bool verbose_;
+  uint64_t misalign_;
   SweepOptions options_;
   std::vector<SweepCase> cases_;
   std::unique_ptr<Client> client_;
