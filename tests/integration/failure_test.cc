@@ -50,6 +50,8 @@ TEST_CASE("a rank killed during a collective aborts the others within 2 s", "[fa
     const uint32_t world = c.world;
     DaemonProcess daemon(WithFlags({"--op-timeout-ms", "60000"}));
     const std::string group = "victim";
+    TempDir dir("ccs-it-reform-");
+    const std::string reform = dir.Join("reform");
     const uint32_t victim = 1;
     RankProcesses ranks;
     std::vector<size_t> survivors;
@@ -59,7 +61,9 @@ TEST_CASE("a rank killed during a collective aborts the others within 2 s", "[fa
       } else {
         // --hold: survivors stay members, so the BROKEN group can still be
         // described after they got their errors.
-        Strings args = {"--timeout-ms", "30000", "--announce", "--again", "--hold"};
+        Strings args = {"--timeout-ms",    "30000", "--announce",          "--again",
+                        "--recover-group", group,   "--recover-wait-file", reform,
+                        "--hold"};
         args.insert(args.end(), c.call.begin(), c.call.end());
         survivors.push_back(ranks.Start(RankArgs("call", daemon, group, world, r, args)));
       }
@@ -98,6 +102,22 @@ TEST_CASE("a rank killed during a collective aborts the others within 2 s", "[fa
 
     REQUIRE(daemon.Running());
     RequireDaemonServes(daemon, "unrelated");
+
+    // Recovery: the survivors (still holding the broken group) and a new
+    // rank 1 form the same name anew, with a higher epoch.
+    const int64_t old_epoch = d.json["group"].value("epoch", int64_t{-1});
+    std::ofstream(reform).put('x');
+    const size_t fresh =
+        ranks.Start(RankArgs("join", daemon, group, world, victim, {"--allreduce"}));
+    RankResult f = ranks.Wait(fresh, std::chrono::seconds(60));
+    RequireCode(f, "allreduce", "OK");
+    ResultLine join = RequireCode(f, "join", "OK");
+    CHECK(GetInt(join, "epoch") > old_epoch);
+    for (size_t i : survivors) {
+      REQUIRE(ranks.WaitForOutput(i, "RESULT step=recover", std::chrono::seconds(30)));
+      ResultLine rec = RequireCode(ranks.Peek(i), "recover", "OK");
+      CHECK(Get(rec, "epoch") == Get(join, "epoch"));
+    }
   }
 }
 

@@ -67,6 +67,16 @@ bool FileExists(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0;
 }
 
+// Waits up to 60 s for `path` to exist.
+bool WaitForFile(const std::string& path) {
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!FileExists(path)) {
+    if (std::chrono::steady_clock::now() > until) return false;
+    std::this_thread::sleep_for(Ms(5));
+  }
+  return true;
+}
+
 }  // namespace
 
 int RunPing(const Args& args) {
@@ -98,12 +108,7 @@ int RunJoin(const Args& args) {
   if (args.Has("allreduce")) PrintResult("allreduce", VerifiedAllReduce(*client, *group));
   if (args.Has("leave-on-file")) {
     PrintLine("WAITING");
-    const std::string go = args.Str("leave-on-file");
-    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (!FileExists(go)) {
-      if (std::chrono::steady_clock::now() > until) return 1;
-      std::this_thread::sleep_for(Ms(5));
-    }
+    if (!WaitForFile(args.Str("leave-on-file"))) return 1;
     PrintResult("leave", Attempt([&] { group->Leave(); }));
   }
   if (args.Has("hold")) HoldForever();
@@ -147,11 +152,16 @@ int RunCall(const Args& args) {
                {"recv_shm", recv->shm_name()}});
   if (args.Has("again")) PrintResult("again", Attempt([&] { group->Run(call); }));
   if (args.Has("recover-group")) {
+    // --recover-wait-file: join only once the driver says so (it may want to
+    // inspect the old group first). The old Group object stays alive.
+    if (args.Has("recover-wait-file") && !WaitForFile(args.Str("recover-wait-file")))
+      return 1;
     std::unique_ptr<Group> fresh;
     Outcome rj = Attempt([&] {
       fresh = client->JoinGroup(args.Str("recover-group"), world, rank, Ms(30000));
     });
-    PrintResult("recover", rj.code == "OK" ? VerifiedAllReduce(*client, *fresh) : rj);
+    PrintResult("recover", rj.code == "OK" ? VerifiedAllReduce(*client, *fresh) : rj,
+                {{"epoch", fresh ? std::to_string(fresh->epoch()) : "none"}});
   }
   if (args.Has("hold")) HoldForever();
   return 0;
@@ -160,12 +170,7 @@ int RunCall(const Args& args) {
 int RunRestartProbe(const Args& args) {
   auto client = ConnectFromArgs(args, "restart-probe");
   PrintLine("CONNECTED session=" + std::to_string(client->session_id()));
-  const std::string go = args.Str("go-file");
-  auto wait_until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (!FileExists(go)) {
-    if (std::chrono::steady_clock::now() > wait_until) return 1;
-    std::this_thread::sleep_for(Ms(20));
-  }
+  if (!WaitForFile(args.Str("go-file"))) return 1;
   // One attempt each: the daemon that issued this session is gone.
   std::unique_ptr<Group> group;
   std::unique_ptr<HostBuffer> buf;
