@@ -15,6 +15,7 @@
 
 #include "harness/daemon_process.h"
 #include "harness/rank_processes.h"
+#include "harness/result_lines.h"
 #include "harness/test_env.h"
 
 namespace ccs::it {
@@ -122,6 +123,23 @@ TEST_CASE("one session drives four groups from four threads at once", "[collecti
   std::string failure = FirstFailure(results);
   INFO(failure);
   REQUIRE(failure.empty());
+}
+
+TEST_CASE("a 64-rank group forms and reduces", "[collectives]") {
+  DaemonProcess daemon;
+  RankProcesses ranks;
+  for (uint32_t r = 0; r < 64; ++r) {
+    ranks.Start({"join", "--addr", daemon.address(), "--group", "wide", "--world", "64",
+                 "--rank", std::to_string(r), "--timeout-ms", "60000", "--allreduce"});
+  }
+  auto results = ranks.WaitAll(kSweepDeadline);
+  std::string failure = FirstFailure(results);
+  INFO(failure);
+  REQUIRE(failure.empty());
+  for (const auto& r : results) {
+    INFO(Describe(r));
+    CHECK(Get(FindStep(r.out, "allreduce"), "code") == "OK");
+  }
 }
 
 TEST_CASE("two daemons serve same-named groups independently", "[collectives]") {

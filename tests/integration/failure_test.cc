@@ -209,6 +209,25 @@ TEST_CASE("a rank that never calls makes the others' op DEADLINE_EXCEEDED naming
   }
 }
 
+TEST_CASE("a rank arriving after the op timed out gets ABORTED at once", "[failure]") {
+  DaemonProcess daemon;
+  TempDir dir("ccs-it-late-");
+  const std::string go = dir.Join("go");
+  RankProcesses ranks;
+  ranks.Start(RankArgs("call", daemon, "tardy", 2, 0, {"--timeout-ms", "500", "--hold"}));
+  ranks.Start(RankArgs("call", daemon, "tardy", 2, 1,
+                       {"--timeout-ms", "30000", "--call-wait-file", go, "--hold"}));
+  REQUIRE(ranks.WaitForOutput(0, "RESULT step=op", std::chrono::seconds(30)));
+  RequireCode(ranks.Peek(0), "op", "DEADLINE_EXCEEDED");
+  // Rank 0 still holds its membership: only the timeout can explain rank 1's error.
+  std::ofstream(go).put('x');
+  REQUIRE(ranks.WaitForOutput(1, "RESULT step=op", std::chrono::seconds(30)));
+  ResultLine late = RequireCode(ranks.Peek(1), "op", "ABORTED");
+  INFO("message: " << Get(late, "message"));
+  CHECK(Get(late, "message").find("timed out") != std::string::npos);
+  CHECK(Get(late, "recv_unchanged") == "1");
+}
+
 TEST_CASE("ranks that never join make JoinGroup DEADLINE_EXCEEDED naming them",
           "[failure]") {
   struct Variant {

@@ -139,6 +139,11 @@ int RunCall(const Args& args) {
   std::vector<uint8_t> recv_before(recv->as<uint8_t>(),
                                    recv->as<uint8_t>() + spec.buf_bytes);
   CollectiveCall call = ToCall(spec, *send, *recv);
+  // --call-wait-file: call only once the driver says so.
+  if (args.Has("call-wait-file")) {
+    PrintLine("WAITING");
+    if (!WaitForFile(args.Str("call-wait-file"))) return 1;
+  }
   if (args.Has("announce")) PrintLine("CALLING t_ms=" + std::to_string(NowMs()));
   Outcome o = Attempt([&] { group->Run(call); });
   bool send_same = std::memcmp(send->data(), send_before.data(), spec.buf_bytes) == 0;
