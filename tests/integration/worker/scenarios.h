@@ -10,7 +10,7 @@ namespace ccs::it {
 
 int RunPing(const Args& args);          // connect until --timeout-ms
 int RunJoin(const Args& args);          // join [--allreduce] [--leave-on-file F] [--hold]
-int RunCall(const Args& args);          // join + one described collective [--again]
+int RunCall(const Args& args);          // join + one collective; see call_spec.h
 int RunRestartProbe(const Args& args);  // a call after the daemon restarted
 int RunForeignBuffer(const Args& args);  // another session's buffer
 int RunUnknownBuffer(const Args& args);  // a buffer id of another daemon
