@@ -2,6 +2,17 @@
 // report.h) for the driver to assert on and returns the exit code: 0 when the
 // scenario ran to its end, whatever the daemon answered; 1 when something the
 // scenario needs (connect, a buffer) failed unexpectedly.
+//
+// `call` runs: join (step=join), the collective of call_spec.h on two fresh
+// buffers (step=op, with send_unchanged/recv_unchanged and the buffers' ids
+// and shm names), then optionally:
+//   --call-wait-file F   call only once F exists (prints WAITING first)
+//   --announce           print "CALLING t_ms=..." just before the call
+//   --again              the same call once more (step=again)
+//   --recover-group G    join G with the same world/rank and run a verified
+//                        all_reduce (step=recover, with the new epoch);
+//                        --recover-wait-file F delays that join until F exists
+//   --hold               stay alive (and a member) until killed
 #pragma once
 
 #include "worker/args.h"
