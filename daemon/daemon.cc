@@ -22,7 +22,11 @@ Daemon::Daemon(const Config& config)
     groups_.OnSessionClosed(s);
     buffers_.DropSession(s.id);
   });
-  context_ = server::ServiceContext{&sessions_, &buffers_, &groups_, &submitter_, &peers_,
+  context_ = server::ServiceContext{&sessions_,
+                                    &buffers_,
+                                    &groups_,
+                                    &submitter_,
+                                    &peers_,
                                     {std::string(engine_->Name())},
                                     std::chrono::steady_clock::now()};
   server_ = std::make_unique<server::GrpcServer>(context_);
@@ -37,9 +41,9 @@ Daemon::~Daemon() {
 Status Daemon::Start() {
   // Metrics first: a bad metrics_listen stops ccsd before its socket exists.
   if (!config_.metrics_listen.empty()) {
-    ASSIGN_OR_RETURN(metrics_http_, MetricsHttpServer::Start(config_.metrics_listen, [this] {
-                       return metrics_.Render();
-                     }));
+    ASSIGN_OR_RETURN(metrics_http_,
+                     MetricsHttpServer::Start(config_.metrics_listen,
+                                              [this] { return metrics_.Render(); }));
     spdlog::info("metrics: serving Prometheus metrics on http://{}/metrics",
                  metrics_http_->address());
   }
@@ -62,8 +66,9 @@ void Daemon::Stop(const Status& why, std::chrono::milliseconds grace) {
   if (!server_) return;
   const size_t running = groups_.ShutdownAll(why, Clock::now() + kExecutorStopTimeout);
   if (running > 0) {
-    spdlog::warn("{} group executor(s) still inside the engine after {} s; stopping anyway",
-                 running, kExecutorStopTimeout.count());
+    spdlog::warn(
+        "{} group executor(s) still inside the engine after {} s; stopping anyway",
+        running, kExecutorStopTimeout.count());
   }
   server_->EndSessions(why);
   spdlog::debug("stop: groups and sessions ended");

@@ -23,7 +23,8 @@ constexpr Millis kDrainPoll{20};
 void Notify(const std::string& state) { sd_notify(0, state.c_str()); }
 
 timespec ToTimespec(Millis ms) {
-  return {static_cast<time_t>(ms.count() / 1000), static_cast<long>(ms.count() % 1000) * 1000000};
+  return {static_cast<time_t>(ms.count() / 1000),
+          static_cast<long>(ms.count() % 1000) * 1000000};
 }
 
 // Under systemd's WatchdogSec: ping at half the interval. Otherwise 0.
@@ -82,7 +83,8 @@ std::string Drain(Daemon& daemon, const sigset_t& signals, Millis watchdog) {
 
 }  // namespace
 
-void ServeUntilStopped(Daemon& daemon, const sigset_t& signals, const ConfigReloader& reload) {
+void ServeUntilStopped(Daemon& daemon, const sigset_t& signals,
+                       const ConfigReloader& reload) {
   Notify("READY=1\nSTATUS=serving");
   const Millis watchdog = WatchdogInterval();
   // Without a watchdog, wake once a minute (harmless).
@@ -95,7 +97,8 @@ void ServeUntilStopped(Daemon& daemon, const sigset_t& signals, const ConfigRelo
       Reload(daemon, reload);
       continue;
     }
-    spdlog::info("signal {}: draining for up to {} ms", sig, daemon.config().drain_grace_ms);
+    spdlog::info("signal {}: draining for up to {} ms", sig,
+                 daemon.config().drain_grace_ms);
     break;
   }
   Notify("STOPPING=1\nSTATUS=draining");
@@ -107,14 +110,15 @@ void ServeUntilStopped(Daemon& daemon, const sigset_t& signals, const ConfigRelo
                  daemon.InFlightOps(), cut_short);
   }
   Notify("STATUS=stopping");
-  daemon.Stop(cut_short.empty()
-                  ? Unavailable("ccsd stopped after SIGTERM once no op was in flight; "
-                                "connect to the restarted ccsd")
-                  : Unavailable("ccsd is shutting down after SIGTERM: " + cut_short +
-                                "; the op was failed on every rank that called it and no "
-                                "rank got a partial result; run it again on the restarted "
-                                "ccsd"),
-              kServerStopGrace);
+  daemon.Stop(
+      cut_short.empty()
+          ? Unavailable("ccsd stopped after SIGTERM once no op was in flight; "
+                        "connect to the restarted ccsd")
+          : Unavailable("ccsd is shutting down after SIGTERM: " + cut_short +
+                        "; the op was failed on every rank that called it and no "
+                        "rank got a partial result; run it again on the restarted "
+                        "ccsd"),
+      kServerStopGrace);
 }
 
 }  // namespace ccs

@@ -24,6 +24,7 @@ using ConfigReloader = std::function<StatusOr<Config>()>;
 //    or config drain_grace_ms passed (a second SIGTERM/SIGINT ends the wait
 //    at once), then Daemon::Stop, failing what is left with UNAVAILABLE
 //    naming the drain.
-void ServeUntilStopped(Daemon& daemon, const sigset_t& signals, const ConfigReloader& reload);
+void ServeUntilStopped(Daemon& daemon, const sigset_t& signals,
+                       const ConfigReloader& reload);
 
 }  // namespace ccs

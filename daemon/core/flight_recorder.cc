@@ -4,8 +4,9 @@ namespace ccs {
 
 int64_t UnixMicros(const FlightDump& dump, std::chrono::steady_clock::time_point t) {
   if (t == std::chrono::steady_clock::time_point{}) return 0;
-  const auto wall = dump.system_now - std::chrono::duration_cast<std::chrono::system_clock::duration>(
-                                          dump.steady_now - t);
+  const auto wall =
+      dump.system_now - std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                            dump.steady_now - t);
   return std::chrono::duration_cast<std::chrono::microseconds>(wall.time_since_epoch())
       .count();
 }

@@ -97,9 +97,9 @@ class FlightRecorder {
   const uint32_t capacity_;
   // Reserved at the first record, grows to capacity_, then reused.
   std::vector<OpRecord> ring_;
-  size_t next_ = 0;             // slot Next() fills once the ring is full
+  size_t next_ = 0;  // slot Next() fills once the ring is full
   uint64_t recorded_ = 0;
-  OpRecord scratch_;            // capacity 0
+  OpRecord scratch_;  // capacity 0
 };
 
 }  // namespace ccs

@@ -26,23 +26,27 @@ json OpJson(const FlightDump& dump, const OpRecord& r) {
   json arrivals = json::array();
   for (const RankArrival& a : r.arrivals) {
     const int64_t at = UnixMicros(dump, a.at);
-    arrivals.push_back({{"rank", a.rank}, {"arrived_unix_us", at}, {"after_first_us", at - first}});
+    arrivals.push_back(
+        {{"rank", a.rank}, {"arrived_unix_us", at}, {"after_first_us", at - first}});
   }
   const bool p2p = IsPointToPoint(r.kind);
-  return {{"seq", r.seq},
-          {"collective", std::string(CollectiveName(r.kind))},
-          {"dtype", r.kind == CollectiveKind::kBarrier ? json(nullptr)
-                                                       : json(std::string(DataTypeName(r.dtype)))},
-          {"op", IsReduction(r.kind) ? json(std::string(ReduceOpName(r.op))) : json(nullptr)},
-          {"count", r.count},
-          {"root", IsRooted(r.kind) ? json(r.root) : json(nullptr)},
-          {"peer", p2p ? json(r.peer) : json(nullptr)},
-          {"bytes", r.bytes},
-          {"first_arrival_unix_us", first},
-          {"finished_unix_us", finished},
-          {"duration_us", finished - first},
-          {"arrivals", arrivals},
-          {"status", {{"code", std::string(StatusCodeName(r.code))}, {"message", r.message}}}};
+  return {
+      {"seq", r.seq},
+      {"collective", std::string(CollectiveName(r.kind))},
+      {"dtype", r.kind == CollectiveKind::kBarrier
+                    ? json(nullptr)
+                    : json(std::string(DataTypeName(r.dtype)))},
+      {"op", IsReduction(r.kind) ? json(std::string(ReduceOpName(r.op))) : json(nullptr)},
+      {"count", r.count},
+      {"root", IsRooted(r.kind) ? json(r.root) : json(nullptr)},
+      {"peer", p2p ? json(r.peer) : json(nullptr)},
+      {"bytes", r.bytes},
+      {"first_arrival_unix_us", first},
+      {"finished_unix_us", finished},
+      {"duration_us", finished - first},
+      {"arrivals", arrivals},
+      {"status",
+       {{"code", std::string(StatusCodeName(r.code))}, {"message", r.message}}}};
 }
 
 }  // namespace

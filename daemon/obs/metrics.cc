@@ -52,10 +52,14 @@ std::string EscapeLabelValue(const std::string& value) {
   std::string out;
   out.reserve(value.size());
   for (char c : value) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -123,19 +127,22 @@ void MetricsRegistry::RenderOps(std::string& out) const {
 
 void MetricsRegistry::RenderDurations(std::string& out) const {
   const std::string name = "ccs_op_duration_seconds";
-  Header(out, name.c_str(), "histogram",
-         "Seconds from an op's first rank arriving to its completion, ops that completed.");
+  Header(
+      out, name.c_str(), "histogram",
+      "Seconds from an op's first rank arriving to its completion, ops that completed.");
   for (size_t k = 0; k < kKinds; ++k) {
     const PerKind& m = kinds_[k];
     std::array<uint64_t, kBuckets> counts;
     uint64_t total = 0;
-    for (size_t b = 0; b < kBuckets; ++b) total += counts[b] = m.buckets[b].load(kRelaxed);
+    for (size_t b = 0; b < kBuckets; ++b)
+      total += counts[b] = m.buckets[b].load(kRelaxed);
     if (total == 0) continue;
     const std::string collective = CollectiveLabel(k);
     uint64_t cumulative = 0;
     for (size_t b = 0; b < kBuckets; ++b) {
       cumulative += counts[b];
-      const std::string le = b < kDurationBuckets.size() ? Number(kDurationBuckets[b]) : "+Inf";
+      const std::string le =
+          b < kDurationBuckets.size() ? Number(kDurationBuckets[b]) : "+Inf";
       Sample(out, name + "_bucket", collective + "," + Label("le", le),
              std::to_string(cumulative));
     }

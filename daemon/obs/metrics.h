@@ -48,8 +48,8 @@ class MetricsRegistry final : public OpObserver {
   // Upper bounds of the duration histogram's buckets, in seconds (10 us to
   // 60 s; +Inf is implicit).
   static constexpr std::array<double, 20> kDurationBuckets = {
-      1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 1e-2,
-      2.5e-2, 5e-2, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 60};
+      1e-5,   2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 1e-2,
+      2.5e-2, 5e-2,   0.1,  0.25, 0.5,    1,    2.5,  5,      10,   60};
 
   MetricsRegistry(std::string version, std::string git_commit);
 

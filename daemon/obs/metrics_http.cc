@@ -44,8 +44,8 @@ StatusOr<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::Start(
   std::unique_ptr<MetricsHttpServer> server(new MetricsHttpServer(std::move(render)));
   const std::string ports = host.empty() ? port : host + ":" + port;
   // Scrapes are small and rare: two workers, no keep-alive, bounded reads.
-  const char* options[] = {"listening_ports", ports.c_str(), "num_threads", "2",
-                           "request_timeout_ms", "10000", nullptr};
+  const char* options[] = {"listening_ports",    ports.c_str(), "num_threads", "2",
+                           "request_timeout_ms", "10000",       nullptr};
   mg_callbacks callbacks{};
   callbacks.log_message = LogMessage;
   server->ctx_ = mg_start(&callbacks, nullptr, options);
@@ -53,7 +53,8 @@ StatusOr<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::Start(
     return Unavailable("cannot serve metrics on '" + listen +
                        "' (address in use or not local?); fix metrics_listen");
   }
-  mg_set_request_handler(server->ctx_, "/metrics$", &MetricsHttpServer::Handle, server.get());
+  mg_set_request_handler(server->ctx_, "/metrics$", &MetricsHttpServer::Handle,
+                         server.get());
   mg_server_port bound[1] = {};
   if (mg_get_server_ports(server->ctx_, 1, bound) != 1) {
     return Internal("metrics http server started but reports no listening port");

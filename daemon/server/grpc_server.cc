@@ -46,7 +46,8 @@ Status GrpcServer::Start(const Config& config) {
   grpc::ServerBuilder builder;
   int tcp_port = 0;
   if (!config.tcp_listen.empty()) {
-    builder.AddListeningPort(config.tcp_listen, grpc::InsecureServerCredentials(), &tcp_port);
+    builder.AddListeningPort(config.tcp_listen, grpc::InsecureServerCredentials(),
+                             &tcp_port);
   }
   builder.RegisterService(&sessions_);
   builder.RegisterService(&buffers_);

@@ -15,7 +15,8 @@ namespace ccs::server {
 class SessionReactor : public grpc::ServerWriteReactor<v1::OpenSessionResponse> {
  public:
   SessionReactor(SessionService* service, const ServiceContext& ctx,
-                 grpc::CallbackServerContext* context, const v1::OpenSessionRequest* request)
+                 grpc::CallbackServerContext* context,
+                 const v1::OpenSessionRequest* request)
       : service_(service), ctx_(ctx) {
     service_->Track(this);
     PeerIdentity who = ctx.peers->Identify(context->peer());

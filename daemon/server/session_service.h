@@ -15,7 +15,8 @@ class SessionService final : public v1::SessionService::CallbackService {
  public:
   explicit SessionService(const ServiceContext& ctx) : ctx_(ctx) {}
   grpc::ServerWriteReactor<v1::OpenSessionResponse>* OpenSession(
-      grpc::CallbackServerContext* context, const v1::OpenSessionRequest* request) override;
+      grpc::CallbackServerContext* context,
+      const v1::OpenSessionRequest* request) override;
 
   // Ends every open session stream with `status` (the daemon is stopping),
   // so that each client learns why its session ended; the sessions close as

@@ -4,7 +4,8 @@
 
 namespace ccs::cli {
 
-int RunDumpGroup(const GlobalOptions& options, const std::string& name, std::ostream& out) {
+int RunDumpGroup(const GlobalOptions& options, const std::string& name,
+                 std::ostream& out) {
   auto inspector = ConnectInspector(options);
   out << GroupDumpJson(inspector->DumpGroup(name)).dump(2) << '\n';
   return kExitOk;

@@ -62,10 +62,12 @@ TEST_CASE("Capacity 0 keeps nothing but still counts", "[flight_recorder]") {
   CHECK(dump.capacity == 0);
 }
 
-TEST_CASE("Steady times become wall-clock microseconds of the dump", "[flight_recorder]") {
+TEST_CASE("Steady times become wall-clock microseconds of the dump",
+          "[flight_recorder]") {
   FlightDump dump;
   dump.steady_now = std::chrono::steady_clock::now();
-  dump.system_now = std::chrono::system_clock::time_point(std::chrono::seconds(1'000'000));
+  dump.system_now =
+      std::chrono::system_clock::time_point(std::chrono::seconds(1'000'000));
   CHECK(UnixMicros(dump, dump.steady_now) == 1'000'000'000'000);
   CHECK(UnixMicros(dump, dump.steady_now - 1500us) == 1'000'000'000'000 - 1500);
   CHECK(UnixMicros(dump, {}) == 0);

@@ -39,7 +39,8 @@ std::vector<uint32_t> Ranks(const OpRecord& r) {
   return ranks;
 }
 
-TEST_CASE("A completed op is recorded once with every rank's arrival", "[group][record]") {
+TEST_CASE("A completed op is recorded once with every rank's arrival",
+          "[group][record]") {
   RecordingEngine engine;
   CopyingObserver observer;
   auto g = ReadyGroup(&engine, 2, GroupHooks{&observer, 8});
@@ -124,14 +125,16 @@ TEST_CASE("Shutdown records every pending op and unmatched send with its status"
     CHECK(op.message == "daemon stopping");
     CHECK(Ranks(op) == std::vector<uint32_t>{0});
   }
-  const OpRecord& p2p = dump.ops[0].kind == CollectiveKind::kSend ? dump.ops[0] : dump.ops[1];
+  const OpRecord& p2p =
+      dump.ops[0].kind == CollectiveKind::kSend ? dump.ops[0] : dump.ops[1];
   CHECK(p2p.kind == CollectiveKind::kSend);
   CHECK(p2p.seq == 0);
   CHECK(p2p.peer == 1);
   CHECK(g->WaitStopped(Clock::now() + 5s));
 }
 
-TEST_CASE("A draining group finishes started ops and refuses new ones", "[group][drain]") {
+TEST_CASE("A draining group finishes started ops and refuses new ones",
+          "[group][drain]") {
   RecordingEngine engine;
   auto g = ReadyGroup(&engine, 2);
   Result started0, started1, new0, new1;

@@ -31,8 +31,9 @@ TEST_CASE("Draining refuses joins and fails groups still forming", "[registry][d
   CHECK(joined.message() == "ccsd is draining");
   CHECK_FALSE(registry.FindByName("forming").ok());
 
-  Status refused = registry.Join(MakeSession(2, 11), Request("new", 1, 0),
-                                 [](const Status&, const JoinResult&) { FAIL("called"); });
+  Status refused =
+      registry.Join(MakeSession(2, 11), Request("new", 1, 0),
+                    [](const Status&, const JoinResult&) { FAIL("called"); });
   CHECK(refused.code() == StatusCode::kUnavailable);
   CHECK(refused.message() == "ccsd is draining");
   CHECK(registry.InFlightOps() == 0);

@@ -54,7 +54,9 @@ std::shared_ptr<Group> ReadyGroup(Engine* engine, uint32_t n, GroupHooks hooks) 
   std::vector<std::promise<Status>> joined(n);
   for (uint32_t r = 0; r < n; ++r) {
     REQUIRE(g->Join(r, n, MakeSession(r + 1, 100 + r), Clock::now() + 5s,
-                    [&joined, r](const Status& s, const JoinResult&) { joined[r].set_value(s); })
+                    [&joined, r](const Status& s, const JoinResult&) {
+                      joined[r].set_value(s);
+                    })
                 .ok());
   }
   for (auto& p : joined) REQUIRE(p.get_future().get().ok());

@@ -18,7 +18,8 @@ TEST_CASE("A group dump is one line of versioned JSON", "[group_dump_json]") {
   dump.flight.capacity = 8;
   dump.flight.recorded = 9;
   dump.flight.steady_now = std::chrono::steady_clock::now();
-  dump.flight.system_now = std::chrono::system_clock::time_point(std::chrono::seconds(100));
+  dump.flight.system_now =
+      std::chrono::system_clock::time_point(std::chrono::seconds(100));
   OpRecord op;
   op.seq = 4;
   op.kind = CollectiveKind::kAllReduce;

@@ -41,19 +41,25 @@ TEST_CASE("Ops move the counters and the histogram", "[metrics]") {
   const std::string text = registry.Render();
   INFO(text);
   CHECK(HasLine(text, "ccs_ops_total{collective=\"all_reduce\",status=\"OK\"} 2"));
-  CHECK(HasLine(text,
-                "ccs_ops_total{collective=\"all_reduce\",status=\"DEADLINE_EXCEEDED\"} 1"));
+  CHECK(HasLine(
+      text, "ccs_ops_total{collective=\"all_reduce\",status=\"DEADLINE_EXCEEDED\"} 1"));
   CHECK(HasLine(text, "ccs_ops_total{collective=\"barrier\",status=\"OK\"} 1"));
   // Failed ops count, but move neither bytes nor durations.
   CHECK(HasLine(text, "ccs_op_bytes_total{collective=\"all_reduce\"} 2000"));
-  CHECK(HasLine(text, "ccs_op_duration_seconds_bucket{collective=\"all_reduce\",le=\"0.0001\"} 0"));
-  CHECK(HasLine(text, "ccs_op_duration_seconds_bucket{collective=\"all_reduce\",le=\"0.00025\"} 2"));
-  CHECK(HasLine(text, "ccs_op_duration_seconds_bucket{collective=\"all_reduce\",le=\"+Inf\"} 2"));
+  CHECK(HasLine(
+      text, "ccs_op_duration_seconds_bucket{collective=\"all_reduce\",le=\"0.0001\"} 0"));
+  CHECK(HasLine(
+      text,
+      "ccs_op_duration_seconds_bucket{collective=\"all_reduce\",le=\"0.00025\"} 2"));
+  CHECK(HasLine(
+      text, "ccs_op_duration_seconds_bucket{collective=\"all_reduce\",le=\"+Inf\"} 2"));
   CHECK(HasLine(text, "ccs_op_duration_seconds_count{collective=\"all_reduce\"} 2"));
   CHECK(HasLine(text, "ccs_op_duration_seconds_sum{collective=\"all_reduce\"} 0.0004"));
   // Beyond the last bucket: only +Inf holds it.
-  CHECK(HasLine(text, "ccs_op_duration_seconds_bucket{collective=\"barrier\",le=\"60\"} 0"));
-  CHECK(HasLine(text, "ccs_op_duration_seconds_bucket{collective=\"barrier\",le=\"+Inf\"} 1"));
+  CHECK(HasLine(text,
+                "ccs_op_duration_seconds_bucket{collective=\"barrier\",le=\"60\"} 0"));
+  CHECK(HasLine(text,
+                "ccs_op_duration_seconds_bucket{collective=\"barrier\",le=\"+Inf\"} 1"));
   CHECK(text.find("collective=\"all_gather\"") == std::string::npos);
 }
 
@@ -69,8 +75,10 @@ TEST_CASE("An op record is counted from first arrival to completion", "[metrics]
   const std::string text = registry.Render();
   INFO(text);
   CHECK(HasLine(text, "ccs_op_bytes_total{collective=\"broadcast\"} 64"));
-  CHECK(HasLine(text, "ccs_op_duration_seconds_bucket{collective=\"broadcast\",le=\"0.0025\"} 0"));
-  CHECK(HasLine(text, "ccs_op_duration_seconds_bucket{collective=\"broadcast\",le=\"0.005\"} 1"));
+  CHECK(HasLine(
+      text, "ccs_op_duration_seconds_bucket{collective=\"broadcast\",le=\"0.0025\"} 0"));
+  CHECK(HasLine(
+      text, "ccs_op_duration_seconds_bucket{collective=\"broadcast\",le=\"0.005\"} 1"));
 }
 
 TEST_CASE("Gauges come from the source at render time", "[metrics]") {
