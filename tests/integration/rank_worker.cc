@@ -15,6 +15,7 @@
 
 #include "ccs/ccs.h"
 #include "worker/args.h"
+#include "worker/ops_scenario.h"
 #include "worker/scenarios.h"
 #include "worker/sweep.h"
 
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
       {"join-many", ccs::it::RunJoinMany},
       {"multi-group", ccs::it::RunMultiGroup},
       {"shrink-after-register", ccs::it::RunShrinkAfterRegister},
+      {"ops", ccs::it::RunOps},
       {"selftest", ccs::it::RunSelfTest},
   };
   try {

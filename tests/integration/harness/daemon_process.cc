@@ -97,6 +97,15 @@ void DaemonProcess::WaitReady() {
 
 bool DaemonProcess::Running() { return !process_->Poll().has_value(); }
 
+void DaemonProcess::Signal(int sig) { process_->Signal(sig); }
+
+std::optional<ExitStatus> DaemonProcess::WaitExit(std::chrono::milliseconds timeout) {
+  if (stopped_) return stopped_;
+  auto s = process_->WaitFor(timeout);
+  if (s) stopped_ = s;
+  return s;
+}
+
 ExitStatus DaemonProcess::Stop() {
   if (stopped_) return *stopped_;
   if (auto s = process_->Poll()) {

@@ -57,6 +57,12 @@ class DaemonProcess {
   bool Running();
   // SIGTERM; SIGKILL after stop_timeout. Idempotent: returns how it ended.
   ExitStatus Stop();
+  // Sends `sig` to the daemon without waiting (e.g. SIGTERM to watch it
+  // drain).
+  void Signal(int sig);
+  // Waits up to `timeout` for the daemon to exit on its own; nullopt if it
+  // still runs. Once it has exited, Stop() returns the same status.
+  std::optional<ExitStatus> WaitExit(std::chrono::milliseconds timeout);
   // Stop(), then start a new ccsd with the same arguments (same socket path,
   // same log file, appended) and wait until it is ready. Throws like the
   // constructor.
