@@ -57,6 +57,12 @@ StatusOr<ResolvedRange> BufferRegistry::Resolve(uint64_t session_id, uint64_t bu
                     "; register it first (buffers are private to their session)");
   }
   const BufferRecord& b = it->second;
+  if (b.mapping->Faulted()) {
+    return FailedPrecondition("shared memory '" + b.shm_name + "' (buffer " +
+                              std::to_string(buffer_id) +
+                              ") shrank below its registered size; the daemon no longer "
+                              "uses it: unregister it and register a new segment");
+  }
   if (offset > b.size || bytes > b.size - offset) {
     return InvalidArgument("range [" + std::to_string(offset) + ", " + std::to_string(offset) +
                       " + " + std::to_string(bytes) + ") lies outside buffer " +

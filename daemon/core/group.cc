@@ -514,6 +514,18 @@ void Group::Run() {
 
 void Group::Execute(ReadyOp& op) {
   Status status = engine_->Execute(op.plan);
+  // A segment its owner shrank during the op was read or written as zero
+  // pages (SigbusGuard): the result is not what the ranks asked for.
+  for (size_t i = 0; i < op.arrivals.size() && status.ok(); ++i) {
+    for (const auto& m : op.arrivals[i].keepalive) {
+      if (!m->Faulted()) continue;
+      status = FailedPrecondition("shared memory '" + m->name() + "' of rank " +
+                                  std::to_string(op.ranks[i]) +
+                                  " shrank below its registered size during the op; "
+                                  "its result is invalid on every rank");
+      break;
+    }
+  }
   if (!status.ok()) {
     spdlog::error("group '{}' {} at sequence {} failed in engine {}: {}", name_,
                   CollectiveName(op.arrivals[0].call.kind), op.seq, engine_->Name(),

@@ -7,6 +7,8 @@
 
 #include <cerrno>
 
+#include "daemon/core/sigbus_guard.h"
+
 namespace ccs {
 
 StatusOr<std::shared_ptr<Mapping>> Mapping::OpenShm(const std::string& shm_name,
@@ -47,9 +49,22 @@ StatusOr<std::shared_ptr<Mapping>> Mapping::OpenShm(const std::string& shm_name,
   int err = errno;
   close(fd);
   if (addr == MAP_FAILED) return ErrnoStatus("cannot map " + seg, err);
-  return std::shared_ptr<Mapping>(new Mapping(static_cast<std::byte*>(addr), bytes));
+  SigbusGuard::Install();
+  int slot = SigbusGuard::Watch(addr, bytes);
+  if (slot < 0) {
+    munmap(addr, bytes);
+    return ResourceExhausted("cannot guard " + seg + ": the daemon watches at most 65536 "
+                             "mapped segments at once");
+  }
+  return std::shared_ptr<Mapping>(
+      new Mapping(static_cast<std::byte*>(addr), bytes, shm_name, slot));
 }
 
-Mapping::~Mapping() { munmap(data_, size_); }
+Mapping::~Mapping() {
+  SigbusGuard::Unwatch(guard_slot_);
+  munmap(data_, size_);
+}
+
+bool Mapping::Faulted() const { return SigbusGuard::Faulted(guard_slot_); }
 
 }  // namespace ccs

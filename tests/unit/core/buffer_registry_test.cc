@@ -93,3 +93,30 @@ TEST_CASE("Dropping a session keeps in-flight ranges mapped", "[buffers]") {
 
 }  // namespace
 }  // namespace ccs
+
+namespace ccs {
+namespace {
+
+TEST_CASE("A segment shrunk by its owner fails safely instead of crashing", "[buffers]") {
+  Segment seg(1 << 20);
+  BufferRegistry reg(Limits{});
+  auto id = reg.RegisterShm(MakeSession(1), seg.name, 1 << 20);
+  REQUIRE(id.ok());
+  auto r = reg.Resolve(1, *id, 0, 1 << 20);
+  REQUIRE(r.ok());
+  CHECK_FALSE(r->keepalive->Faulted());
+  int fd = shm_open(seg.name.c_str(), O_RDWR, 0);
+  REQUIRE(fd >= 0);
+  REQUIRE(ftruncate(fd, 4096) == 0);
+  close(fd);
+  // Past the new end: SIGBUS without the guard. With it, zero pages.
+  std::memset(r->data + 8192, 1, 4096);
+  CHECK(static_cast<int>(r->data[8192]) == 1);
+  CHECK(r->keepalive->Faulted());
+  auto again = reg.Resolve(1, *id, 0, 16);
+  CHECK(again.status().code() == StatusCode::kFailedPrecondition);
+  CHECK(again.status().message().find(seg.name) != std::string::npos);
+}
+
+}  // namespace
+}  // namespace ccs
