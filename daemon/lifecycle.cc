@@ -78,6 +78,7 @@ std::string Drain(Daemon& daemon, const sigset_t& signals, Millis watchdog) {
       spdlog::warn("signal {} while draining: ending the drain now", sig);
       return "a second stop signal ended its drain before the op completed";
     }
+    if (sig == SIGHUP) spdlog::info("SIGHUP while draining: configuration not reloaded");
   }
 }
 
