@@ -274,7 +274,7 @@ bool Group::RemoveMember(uint32_t rank, const std::string& why) {
       BreakLocked("rank " + std::to_string(rank) + " (pid " +
                       std::to_string(m.session.identity.pid) + ", session " +
                       std::to_string(m.session.id) + ") " + why,
-                  out);
+                  out, /*quiet_if_idle=*/true);
     }
     destroyed = std::none_of(members_.begin(), members_.end(),
                              [](const Member& x) { return x.alive; });
@@ -319,10 +319,22 @@ bool Group::WaitStopped(Clock::time_point deadline) const {
   return cv_.wait_until(lock, deadline, [this] { return stopped_; });
 }
 
-void Group::BreakLocked(const std::string& reason, Completions& out) {
+void Group::BreakLocked(const std::string& reason, Completions& out, bool quiet_if_idle) {
   if (state_ != GroupState::kReady) return;
   state_ = GroupState::kBroken;
   broken_reason_ = reason;
+  const bool in_flight =
+      executing_ || !pending_.empty() || !ready_.empty() ||
+      std::any_of(channels_.begin(), channels_.end(), [](const auto& kv) {
+        return !kv.second.sends.empty() || !kv.second.recvs.empty();
+      });
+  if (quiet_if_idle && !in_flight) {
+    // The usual end of a job (ranks leaving one by one): nobody is waiting,
+    // later calls get the reason; no alarm and no dump.
+    spdlog::info("group '{}' epoch {} is BROKEN with no op in flight: {}", name_, epoch_,
+                 reason);
+    return;
+  }
   spdlog::error("group '{}' epoch {} is BROKEN: {}", name_, epoch_, reason);
   FailAllPendingLocked(Aborted("group '" + name_ + "' is BROKEN: " + reason), out);
   // The recorder as it stands now, logged after the lock is released.

@@ -201,7 +201,10 @@ class Group : public std::enable_shared_from_this<Group> {
   void SubmitPointToPointLocked(uint32_t rank, Arrival arrival, Completions& out);
   void MatchChannelLocked(Channel& ch, uint32_t src, uint32_t dst, Completions& out);
   void ExpireLocked(Clock::time_point now, Completions& out);
-  void BreakLocked(const std::string& reason, Completions& out);
+  // READY -> BROKEN: fails everything pending with ABORTED naming `reason`
+  // and logs the flight recorder. With `quiet_if_idle` and no op in flight
+  // (ranks leaving at the end of a job) it only logs one info line.
+  void BreakLocked(const std::string& reason, Completions& out, bool quiet_if_idle = false);
   void FailAllPendingLocked(const Status& status, Completions& out);
   void BecomeReadyLocked(Completions& out);
   Clock::time_point NextDeadlineLocked() const;
