@@ -6,5 +6,6 @@
 #include "ccs/error.h"
 #include "ccs/group.h"
 #include "ccs/inspector.h"
+#include "ccs/parallel_layout.h"
 #include "ccs/types.h"
 #include "ccs/version.h"
