@@ -94,4 +94,22 @@ std::vector<Layout> SweepLayouts(CollectiveKind kind, const std::vector<uint64_t
   return layouts;
 }
 
+std::vector<Layout> BenchLayouts(const BenchOptions& options, CollectiveKind kind) {
+  return SweepLayouts(
+      kind, SweepSizes(options.min_bytes, options.max_bytes, options.step_factor),
+      DataTypeSize(options.dtype), options.ranks);
+}
+
+std::pair<uint64_t, uint64_t> BenchBufferBytes(const BenchOptions& options) {
+  uint64_t send = 1, recv = 1;
+  const size_t elem = DataTypeSize(options.dtype);
+  for (CollectiveKind kind : options.collectives) {
+    for (const Layout& l : BenchLayouts(options, kind)) {
+      send = std::max(send, l.send_elems * elem);
+      recv = std::max(recv, l.recv_elems * elem);
+    }
+  }
+  return {send, recv};
+}
+
 }  // namespace ccs::bench

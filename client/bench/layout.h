@@ -2,9 +2,11 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "ccs/types.h"
+#include "client/bench/options.h"
 
 namespace ccs::bench {
 
@@ -39,5 +41,13 @@ std::vector<uint64_t> SweepSizes(uint64_t min_bytes, uint64_t max_bytes, uint64_
 // The distinct layouts of a sweep, in increasing size.
 std::vector<Layout> SweepLayouts(CollectiveKind kind, const std::vector<uint64_t>& sizes,
                                  size_t elem_bytes, uint32_t ranks);
+
+// The layouts `options` sweeps for `kind`: SweepLayouts of its sizes, dtype
+// and ranks. The ccs ranks and the Gloo baseline use the same list.
+std::vector<Layout> BenchLayouts(const BenchOptions& options, CollectiveKind kind);
+
+// Bytes the send and recv buffers of one rank need for every collective and
+// size of `options` (at least 1 each).
+std::pair<uint64_t, uint64_t> BenchBufferBytes(const BenchOptions& options);
 
 }  // namespace ccs::bench

@@ -11,7 +11,9 @@
 namespace ccs::bench {
 
 struct BenchOptions {
-  std::string address;
+  // Daemons the ranks connect to, in rank-block order (client/bench/
+  // daemon_spread.h); ranks is a multiple of their number.
+  std::vector<std::string> addresses;
   uint32_t ranks = 4;
   std::vector<CollectiveKind> collectives{CollectiveKind::kAllReduce};
   uint64_t min_bytes = 8;
@@ -24,6 +26,9 @@ struct BenchOptions {
   int iters = 20;
   bool check = false;
   bool memcpy_baseline = false;
+  bool gloo_baseline = false;
+  // Run only the baselines: no ccs rank, no daemon.
+  bool baseline_only = false;
   std::string group;
   // For the whole run; the ranks are stopped when it passes.
   std::chrono::seconds deadline{1800};

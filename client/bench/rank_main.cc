@@ -5,9 +5,12 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "ccs/ccs.h"
+#include "client/bench/daemon_spread.h"
 #include "client/bench/fill_check.h"
 #include "client/bench/launcher.h"
 #include "client/bench/layout.h"
@@ -30,36 +33,30 @@ struct Rank {
   std::unique_ptr<Group> group;
 };
 
-std::vector<Layout> LayoutsOf(const BenchOptions& options, CollectiveKind kind) {
-  return SweepLayouts(
-      kind, SweepSizes(options.min_bytes, options.max_bytes, options.step_factor),
-      DataTypeSize(options.dtype), options.ranks);
-}
-
-// Bytes the send and recv buffers need for every collective and size.
-std::pair<uint64_t, uint64_t> BufferBytes(const BenchOptions& options) {
-  uint64_t send = 1, recv = 1;
-  const size_t elem = DataTypeSize(options.dtype);
-  for (CollectiveKind kind : options.collectives) {
-    for (const Layout& l : LayoutsOf(options, kind)) {
-      send = std::max(send, l.send_elems * elem);
-      recv = std::max(recv, l.recv_elems * elem);
-    }
-  }
-  return {send, recv};
-}
-
-std::string DescribeDaemon(const Rank& r) {
+// One line about the daemon at `address`; `fallback` when its version cannot
+// be asked.
+std::string DescribeDaemon(const std::string& address, const std::string& fallback) {
   try {
-    InspectorOptions options{r.client->address(), std::chrono::milliseconds(5000)};
+    InspectorOptions options{address, std::chrono::milliseconds(5000)};
     VersionInfo v = Inspector::Connect(options)->GetVersion();
     std::string engines;
     for (const auto& e : v.engines) engines += (engines.empty() ? "" : ",") + e;
     return v.version + " (" + v.git_commit + "), pid " + std::to_string(v.pid) +
            ", engines: " + (engines.empty() ? "-" : engines);
-  } catch (const Error&) {
-    return r.client->daemon_version();  // what the session announced
+  } catch (const Error& e) {
+    return fallback.empty() ? "version unknown: " + std::string(e.what()) : fallback;
   }
+}
+
+// One description per address. Rank 0 is in the first block: its own
+// daemon falls back to what its session announced.
+std::vector<std::string> DescribeDaemons(const Rank& r) {
+  std::vector<std::string> out{
+      DescribeDaemon(r.client->address(), r.client->daemon_version())};
+  for (size_t d = 1; d < r.options.addresses.size(); ++d) {
+    out.push_back(DescribeDaemon(r.options.addresses[d], ""));
+  }
+  return out;
 }
 
 CollectiveCall MakeCall(const Rank& r, const CheckSpec& spec) {
@@ -113,52 +110,68 @@ ResultRow MeasureSize(Rank& r, const CheckSpec& spec) {
                  o.check ? std::optional<uint64_t>(total_wrong) : std::nullopt);
 }
 
+// Rank 0's lines for one size: the ccs row, or with a Gloo row of the same
+// size that row first and ccs/gloo on the ccs row.
+std::string FormatSizeRows(const ResultRow& row, const ResultRow* gloo) {
+  if (gloo == nullptr) return FormatRow(row);
+  std::optional<double> ratio;
+  if (gloo->time_us > 0) ratio = row.time_us / gloo->time_us;
+  return FormatRow(*gloo, "gloo") + FormatRow(row, "ccs", ratio);
+}
+
 // Runs the sweep of one collective; returns the wrong elements seen.
-uint64_t RunCollective(Rank& r, CollectiveKind kind) {
-  if (r.rank == 0) std::fputs(FormatTableHeader(kind).c_str(), stdout);
-  uint64_t wrong = 0;
-  double busbw_sum = 0;
-  const std::vector<Layout> layouts = LayoutsOf(r.options, kind);
-  for (const Layout& layout : layouts) {
+// `gloo`: the baseline's rows of this collective (one per layout), or null.
+uint64_t RunCollective(Rank& r, CollectiveKind kind, const std::vector<ResultRow>* gloo) {
+  const std::vector<Layout> layouts = BenchLayouts(r.options, kind);
+  if (gloo != nullptr && gloo->size() != layouts.size()) gloo = nullptr;  // not paired
+  if (r.rank == 0) std::fputs(FormatTableHeader(kind, gloo != nullptr).c_str(), stdout);
+  std::vector<ResultRow> rows;
+  for (size_t i = 0; i < layouts.size(); ++i) {
     CheckSpec spec{kind,   r.options.op,   r.options.dtype, r.options.ranks,
-                   r.rank, r.options.root, layout};
-    const ResultRow row = MeasureSize(r, spec);
-    wrong += row.wrong.value_or(0);
-    busbw_sum += row.busbw_gbps;
+                   r.rank, r.options.root, layouts[i]};
+    rows.push_back(MeasureSize(r, spec));
     if (r.rank == 0) {
-      std::fputs(FormatRow(row).c_str(), stdout);
+      std::fputs(FormatSizeRows(rows.back(), gloo ? &(*gloo)[i] : nullptr).c_str(),
+                 stdout);
       std::fflush(stdout);
     }
   }
   if (r.rank == 0) {
-    std::printf("# %s: out of bounds values: %llu %s, avg bus bandwidth: %.3f GB/s\n",
-                std::string(CollectiveName(kind)).c_str(),
-                static_cast<unsigned long long>(wrong), wrong == 0 ? "OK" : "FAILED",
-                layouts.empty() ? 0.0 : busbw_sum / static_cast<double>(layouts.size()));
+    std::string footer = FormatFooter(kind, rows);
+    if (gloo != nullptr) {
+      footer += FormatFooter(kind, *gloo, "gloo") + FormatRatioSummary(kind, rows, *gloo);
+    }
+    std::fputs(footer.c_str(), stdout);
     std::fflush(stdout);
   }
+  uint64_t wrong = 0;
+  for (const ResultRow& row : rows) wrong += row.wrong.value_or(0);
   return wrong;
 }
 
 }  // namespace
 
-int RunRank(const BenchOptions& options, uint32_t rank,
-            const std::optional<MemcpyBandwidth>& baseline) {
+int RunRank(const BenchOptions& options, uint32_t rank, const Baselines& baselines) {
   ClientOptions client_options;
-  client_options.address = options.address;
+  client_options.address =
+      options.addresses[DaemonOfRank(options.addresses.size(), options.ranks, rank)];
   client_options.client_name = "ccs-bench rank " + std::to_string(rank);
   Rank r{options, rank,   Client::Connect(client_options), nullptr, nullptr,
          nullptr, nullptr};
-  const auto [send_bytes, recv_bytes] = BufferBytes(options);
+  const auto [send_bytes, recv_bytes] = BenchBufferBytes(options);
   r.send = r.client->CreateHostBuffer(send_bytes);
   r.recv = r.client->CreateHostBuffer(recv_bytes);
   r.stats = r.client->CreateHostBuffer(4 * sizeof(double));
   r.group = r.client->JoinGroup(options.group, options.ranks, rank);
   if (rank == 0) {
-    std::fputs(FormatHeader(options, DescribeDaemon(r), baseline).c_str(), stdout);
+    std::fputs(FormatHeader(options, DescribeDaemons(r), baselines).c_str(), stdout);
   }
   uint64_t wrong = 0;
-  for (CollectiveKind kind : options.collectives) wrong += RunCollective(r, kind);
+  for (CollectiveKind kind : options.collectives) {
+    auto gloo = baselines.gloo.find(kind);
+    wrong +=
+        RunCollective(r, kind, gloo == baselines.gloo.end() ? nullptr : &gloo->second);
+  }
   r.group.reset();  // leave before the buffers go
   return wrong == 0 ? kExitOk : kExitWrongResults;
 }
