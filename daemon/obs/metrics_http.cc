@@ -26,6 +26,22 @@ StatusOr<std::pair<std::string, std::string>> SplitHostPort(const std::string& l
   return std::make_pair(listen.substr(0, colon), port);
 }
 
+// A complete plain-text response written by hand: civetweb's own error
+// pages (mg_send_http_error) crash in this Debian build when no
+// document_root is configured.
+int SendPlain(mg_connection* conn, int code, const char* reason, const std::string& body) {
+  mg_printf(conn,
+            "HTTP/1.1 %d %s\r\nContent-Type: text/plain\r\nContent-Length: %zu\r\n"
+            "Connection: close\r\n\r\n%s",
+            code, reason, body.size(), body.c_str());
+  return code;
+}
+
+// Everything but /metrics.
+int NotFound(mg_connection* conn, void*) {
+  return SendPlain(conn, 404, "Not Found", "only GET /metrics is served here\n");
+}
+
 int LogMessage(const mg_connection*, const char* message) {
   spdlog::warn("metrics http: {}", message);
   return 1;
@@ -55,6 +71,7 @@ StatusOr<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::Start(
   }
   mg_set_request_handler(server->ctx_, "/metrics$", &MetricsHttpServer::Handle,
                          server.get());
+  mg_set_request_handler(server->ctx_, "/", &NotFound, nullptr);
   mg_server_port bound[1] = {};
   if (mg_get_server_ports(server->ctx_, 1, bound) != 1) {
     return Internal("metrics http server started but reports no listening port");
@@ -71,8 +88,7 @@ int MetricsHttpServer::Handle(mg_connection* conn, void* self) {
   const mg_request_info* request = mg_get_request_info(conn);
   const bool head = std::strcmp(request->request_method, "HEAD") == 0;
   if (!head && std::strcmp(request->request_method, "GET") != 0) {
-    mg_send_http_error(conn, 405, "only GET /metrics is served here\n");
-    return 405;
+    return SendPlain(conn, 405, "Method Not Allowed", "only GET /metrics is served here\n");
   }
   const std::string body = static_cast<MetricsHttpServer*>(self)->render_();
   mg_send_http_ok(conn, kContentType, static_cast<long long>(body.size()));
