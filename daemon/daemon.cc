@@ -14,8 +14,10 @@ Daemon::Daemon(const Config& config)
     : config_(config),
       metrics_(server::DaemonVersion(), server::DaemonGitCommit()),
       engine_(MakeHostEngine(HostEngineOptions{config.host_threads})),
+      cluster_(cluster::SetUpCluster(config, engine_.get())),
       buffers_(config.limits),
-      groups_(engine_.get(), config, &metrics_),
+      groups_(engine_.get(), config, &metrics_,
+              cluster_.ok() ? cluster_.value().cluster.get() : nullptr),
       submitter_(&sessions_, &buffers_, &groups_,
                  std::chrono::milliseconds(config.op_timeout_ms)) {
   sessions_.AddCloseListener([this](const Session& s) {
@@ -39,6 +41,19 @@ Daemon::~Daemon() {
 }
 
 Status Daemon::Start() {
+  RETURN_IF_ERROR(cluster_.status());
+  if (!config_.peer_listen.empty()) {
+    const cluster::ClusterSetup& c = cluster_.value();
+    ASSIGN_OR_RETURN(peer_server_,
+                     server::PeerServer::Start(
+                         config_.peer_listen,
+                         {c.node_name, c.peer_advertise, server::DaemonVersion()},
+                         c.root_store));
+    spdlog::info("node '{}': serving peers on {}{}", c.node_name, config_.peer_listen,
+                 c.root_store ? " (rendezvous root: serving the store)"
+                 : config_.rendezvous.empty() ? ""
+                                              : " (rendezvous root: " + config_.rendezvous + ")");
+  }
   // Metrics first: a bad metrics_listen stops ccsd before its socket exists.
   if (!config_.metrics_listen.empty()) {
     ASSIGN_OR_RETURN(metrics_http_,
@@ -74,6 +89,8 @@ void Daemon::Stop(const Status& why, std::chrono::milliseconds grace) {
   spdlog::debug("stop: groups and sessions ended");
   server_->Stop(grace);
   server_.reset();
+  if (peer_server_) peer_server_->Stop(std::chrono::milliseconds(0));
+  peer_server_.reset();
   metrics_http_.reset();
   spdlog::info("stopped");
 }

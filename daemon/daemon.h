@@ -6,6 +6,7 @@
 #include <chrono>
 #include <memory>
 
+#include "daemon/cluster/setup.h"
 #include "daemon/core/buffer_registry.h"
 #include "daemon/core/collective_submitter.h"
 #include "daemon/core/config.h"
@@ -15,6 +16,7 @@
 #include "daemon/obs/metrics.h"
 #include "daemon/obs/metrics_http.h"
 #include "daemon/server/grpc_server.h"
+#include "daemon/server/peer_server.h"
 #include "daemon/server/peer_registry.h"
 
 namespace ccs {
@@ -48,6 +50,7 @@ class Daemon {
   Config config_;
   MetricsRegistry metrics_;  // before groups_: they report into it
   std::unique_ptr<Engine> engine_;
+  StatusOr<cluster::ClusterSetup> cluster_;  // before groups_, which use it
   SessionManager sessions_;
   BufferRegistry buffers_;
   GroupRegistry groups_;
@@ -56,6 +59,7 @@ class Daemon {
   server::ServiceContext context_;
   std::unique_ptr<server::GrpcServer> server_;
   std::unique_ptr<MetricsHttpServer> metrics_http_;  // reads the managers above
+  std::unique_ptr<server::PeerServer> peer_server_;
 };
 
 }  // namespace ccs

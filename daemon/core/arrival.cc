@@ -2,7 +2,7 @@
 
 namespace ccs {
 
-StatusOr<OpPlan> BuildCollectivePlan(const std::vector<Arrival>& arrivals) {
+StatusOr<OpPlan> BuildCollectivePlan(const std::vector<Arrival>& arrivals, bool whole_group) {
   const CollectiveCall& first = arrivals.at(0).call;
   OpPlan plan;
   plan.kind = first.kind;
@@ -12,7 +12,7 @@ StatusOr<OpPlan> BuildCollectivePlan(const std::vector<Arrival>& arrivals) {
   plan.counts = first.counts;
   plan.root = first.root;
   const uint32_t n = static_cast<uint32_t>(arrivals.size());
-  if (plan.kind == CollectiveKind::kAllToAllV) {
+  if (whole_group && plan.kind == CollectiveKind::kAllToAllV) {
     for (uint32_t s = 0; s < n; ++s) {
       for (uint32_t r = 0; r < n; ++r) {
         uint64_t sent = arrivals[s].call.send_counts[r];

@@ -31,11 +31,14 @@ struct Arrival {
   CollectiveDone done;
 };
 
-// The engine plan of one collective whose arrivals (index = rank) passed the
-// pairwise mismatch check. Checks what only the whole set shows
-// (all_to_all_v: rank s's send_counts[r] must equal rank r's
-// recv_counts[s]); INVALID_ARGUMENT naming both ranks otherwise.
-StatusOr<OpPlan> BuildCollectivePlan(const std::vector<Arrival>& arrivals);
+// The engine plan of one collective whose arrivals passed the pairwise
+// mismatch check. With `whole_group` (index = rank, every rank present) it
+// checks what only the whole set shows (all_to_all_v: rank s's
+// send_counts[r] must equal rank r's recv_counts[s]; INVALID_ARGUMENT naming
+// both ranks otherwise); without, the arrivals are this node's ranks of a
+// multi-node group, in rank order, and the network checks that.
+StatusOr<OpPlan> BuildCollectivePlan(const std::vector<Arrival>& arrivals,
+                                     bool whole_group = true);
 
 // The plan of a matched send (from `sender`) and recv: INVALID_ARGUMENT if
 // their counts or dtypes differ.

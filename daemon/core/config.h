@@ -49,6 +49,19 @@ struct Config {
   // On SIGTERM: how long in-flight ops may take to finish before they are
   // failed with UNAVAILABLE on every rank.
   uint32_t drain_grace_ms = 10000;
+  // Multi-node. All empty: a single-node daemon. This daemon's name among
+  // the nodes of a cluster; empty: the host name.
+  std::string node_name;
+  // TCP address ("0.0.0.0:7070") serving the peer protocol to other
+  // daemons (and the rendezvous store, on the root). Needed with
+  // `rendezvous`.
+  std::string peer_listen;
+  // host:port other daemons reach peer_listen at; empty: peer_listen, which
+  // then must name a host other than 0.0.0.0.
+  std::string peer_advertise;
+  // "ccs://HOST:PORT": the rendezvous root's peer address. The daemon whose
+  // peer_advertise equals it is the root and serves the store.
+  std::string rendezvous;
   Limits limits;
 };
 

@@ -29,6 +29,16 @@ void Answer(Arrival& a, const Status& status, uint64_t seq,
   a.keepalive.clear();
 }
 
+std::vector<uint32_t> AllRanks(uint32_t n) {
+  std::vector<uint32_t> all(n);
+  for (uint32_t r = 0; r < n; ++r) all[r] = r;
+  return all;
+}
+
+// How long the executor waits on the formation round before it looks at
+// newly joined ranks again.
+constexpr std::chrono::milliseconds kFormPoll{50};
+
 // Bytes of `io`'s output range.
 uint64_t OutputBytes(const RankIo& io, DataType dtype) {
   return io.out_count * DataTypeSize(dtype);
@@ -55,13 +65,20 @@ Group::Group(uint64_t id, std::string name, uint64_t epoch, uint32_t world_size,
       name_(std::move(name)),
       epoch_(epoch),
       world_size_(world_size),
+      cluster_(hooks.cluster),
       engine_(engine),
       created_(Clock::now()),
       on_destroyed_(std::move(on_destroyed)),
       observer_(hooks.observer),
       join_deadline_(join_deadline),
       members_(world_size),
-      recorder_(hooks.flight_recorder_ops) {}
+      recorder_(hooks.flight_recorder_ops) {
+  if (cluster_ == nullptr) {
+    for (uint32_t r = 0; r < world_size; ++r) local_.push_back(r);
+  } else {
+    epoch_ = 0;  // the formation round's, once open
+  }
+}
 
 Group::~Group() = default;
 
@@ -103,10 +120,11 @@ Status Group::Join(uint32_t rank, uint32_t world_size, const Session& session,
     }
     m.join_done = std::move(done);
     join_deadline_ = std::min(join_deadline_, deadline);
-    if (std::all_of(members_.begin(), members_.end(),
+    if (cluster_ == nullptr && std::all_of(members_.begin(), members_.end(),
                     [](const Member& x) { return x.joined; })) {
       state_ = GroupState::kReady;
-      spdlog::info("group '{}' epoch {} is READY with {} ranks", name_, epoch_, world_size_);
+      spdlog::info("group '{}' epoch {} is READY with {} ranks", name_, epoch_.load(),
+                   world_size_);
       FinishJoinsLocked(Status::Ok(), out);
     }
   }
@@ -127,7 +145,8 @@ void Group::FinishJoinsLocked(const Status& status, Completions& out) {
 std::optional<uint32_t> Group::RankOf(uint64_t session_id) const {
   std::lock_guard lock(mu_);
   for (uint32_t r = 0; r < world_size_; ++r) {
-    if (members_[r].alive && members_[r].session.id == session_id) return r;
+    const Member& m = members_[r];
+    if (m.alive && !m.remote && m.session.id == session_id) return r;
   }
   return std::nullopt;
 }
@@ -166,7 +185,8 @@ void Group::SubmitCollectiveLocked(uint32_t rank, Arrival arrival, Completions& 
   }
   op.deadline = std::min(op.deadline, arrival.deadline);
   ++op.arrived;
-  for (uint32_t r = 0; r < world_size_ && !op.failed; ++r) {
+  for (uint32_t r : local_) {
+    if (op.failed) break;
     if (!op.ranks[r]) continue;
     std::string why = MismatchBetween(op.ranks[r]->call, r, arrival.call, rank);
     if (why.empty()) continue;
@@ -180,26 +200,27 @@ void Group::SubmitCollectiveLocked(uint32_t rank, Arrival arrival, Completions& 
   }
   Arrival& mine = op.ranks[rank].emplace(std::move(arrival));
   if (op.failed) Answer(mine, *op.failed, seq, out);
-  if (op.arrived < world_size_) return;
+  if (op.arrived < local_.size()) return;
   if (op.failed) {
     RecordPendingLocked(seq, op, *op.failed);
     pending_.erase(seq);
     return;
   }
   ReadyOp ready{seq, {}, {}, {}};
-  for (uint32_t r = 0; r < world_size_; ++r) {
+  for (uint32_t r : local_) {
     ready.ranks.push_back(r);
     ready.arrivals.push_back(std::move(*op.ranks[r]));
   }
-  StatusOr<OpPlan> plan = BuildCollectivePlan(ready.arrivals);
+  // Across nodes, what only the whole set shows is checked by the network.
+  StatusOr<OpPlan> plan = BuildCollectivePlan(ready.arrivals, /*whole_group=*/!IsMultiNode());
   if (plan.ok()) {
     ready.plan = std::move(plan.value());
     ready_.push_back(std::move(ready));
   } else {
     OpRecord& record = BeginRecordLocked(seq, ready.arrivals[0].call);
-    for (uint32_t r = 0; r < world_size_; ++r) {
-      AddArrivalLocked(record, r, ready.arrivals[r]);
-      Answer(ready.arrivals[r], plan.status(), seq, out);
+    for (size_t i = 0; i < ready.ranks.size(); ++i) {
+      AddArrivalLocked(record, ready.ranks[i], ready.arrivals[i]);
+      Answer(ready.arrivals[i], plan.status(), seq, out);
     }
     FinishRecordLocked(record, plan.status());
   }
@@ -221,6 +242,17 @@ void Group::SubmitPointToPointLocked(uint32_t rank, Arrival arrival, Completions
   const uint32_t src = is_send ? rank : arrival.call.peer;
   const uint32_t dst = is_send ? arrival.call.peer : rank;
   Channel& ch = channels_[{src, dst}];
+  if (IsMultiNode() && members_[arrival.call.peer].remote) {
+    // The other side is another node's: this side runs alone, in order.
+    ReadyOp ready{++ch.next_seq, {}, {rank}, {}};
+    ready.plan.kind = arrival.call.kind;
+    ready.plan.dtype = arrival.call.dtype;
+    ready.plan.count = arrival.call.count;
+    ready.plan.ranks = {arrival.io};
+    ready.arrivals.push_back(std::move(arrival));
+    ready_.push_back(std::move(ready));
+    return;
+  }
   (is_send ? ch.sends : ch.recvs).push_back(std::move(arrival));
   MatchChannelLocked(ch, src, dst, out);
 }
@@ -270,6 +302,9 @@ bool Group::RemoveMember(uint32_t rank, const std::string& why) {
       spdlog::warn("{}", s.message());
       FinishJoinsLocked(s, out);
       for (Member& x : members_) x.alive = false;
+      if (round_) {
+        out.push_back([round = round_, s] { (void)round->Fail(s); });
+      }
     } else if (state_ == GroupState::kReady) {
       BreakLocked("rank " + std::to_string(rank) + " (pid " +
                       std::to_string(m.session.identity.pid) + ", session " +
@@ -296,7 +331,8 @@ void Group::Drain(const Status& refusal) {
 
 size_t Group::InFlightOps() const {
   std::lock_guard lock(mu_);
-  size_t n = pending_.size() + ready_.size() + (executing_ ? 1 : 0);
+  size_t n = pending_.size() + ready_.size() + (executing_ ? 1 : 0) + transit_.size() +
+             transit_waiting_;
   for (const auto& [key, ch] : channels_) n += ch.sends.size() + ch.recvs.size();
   return n;
 }
@@ -306,6 +342,10 @@ void Group::Shutdown(const Status& status) {
   {
     std::lock_guard lock(mu_);
     FinishJoinsLocked(status, out);
+    if (round_ && state_ == GroupState::kForming) {
+      out.push_back([round = round_, status] { (void)round->Fail(status); });
+    }
+    TellNodesLocked(status, out);
     FailAllPendingLocked(status, out);
     state_ = GroupState::kDestroyed;
     stop_ = true;
@@ -316,7 +356,7 @@ void Group::Shutdown(const Status& status) {
 
 bool Group::WaitStopped(Clock::time_point deadline) const {
   std::unique_lock lock(mu_);
-  return cv_.wait_until(lock, deadline, [this] { return stopped_; });
+  return cv_.wait_until(lock, deadline, [this] { return stopped_ && !transit_running_; });
 }
 
 void Group::BreakLocked(const std::string& reason, Completions& out, bool quiet_if_idle) {
@@ -328,14 +368,15 @@ void Group::BreakLocked(const std::string& reason, Completions& out, bool quiet_
       std::any_of(channels_.begin(), channels_.end(), [](const auto& kv) {
         return !kv.second.sends.empty() || !kv.second.recvs.empty();
       });
+  TellNodesLocked(Aborted(reason), out);
   if (quiet_if_idle && !in_flight) {
     // The usual end of a job (ranks leaving one by one): nobody is waiting,
     // later calls get the reason; no alarm and no dump.
-    spdlog::info("group '{}' epoch {} is BROKEN with no op in flight: {}", name_, epoch_,
-                 reason);
+    spdlog::info("group '{}' epoch {} is BROKEN with no op in flight: {}", name_,
+                 epoch_.load(), reason);
     return;
   }
-  spdlog::error("group '{}' epoch {} is BROKEN: {}", name_, epoch_, reason);
+  spdlog::error("group '{}' epoch {} is BROKEN: {}", name_, epoch_.load(), reason);
   FailAllPendingLocked(Aborted("group '" + name_ + "' is BROKEN: " + reason), out);
   // The recorder as it stands now, logged after the lock is released.
   out.push_back([dump = GroupDump{ViewLocked(), recorder_.Dump()}] {
@@ -418,14 +459,14 @@ void Group::RecordPendingLocked(uint64_t seq, const PendingOp& op, const Status&
 
 std::vector<uint32_t> Group::MissingLocked(const PendingOp& op) const {
   std::vector<uint32_t> missing;
-  for (uint32_t r = 0; r < world_size_; ++r) {
+  for (uint32_t r : local_) {
     if (!op.ranks[r]) missing.push_back(r);
   }
   return missing;
 }
 
 void Group::ExpireLocked(Clock::time_point now, Completions& out) {
-  if (state_ == GroupState::kForming && now >= join_deadline_) {
+  if (state_ == GroupState::kForming && cluster_ == nullptr && now >= join_deadline_) {
     std::vector<uint32_t> missing;
     for (uint32_t r = 0; r < world_size_; ++r) {
       if (!members_[r].joined) missing.push_back(r);
@@ -494,10 +535,21 @@ Clock::time_point Group::NextDeadlineLocked() const {
 void Group::Run() {
   std::unique_lock lock(mu_);
   while (!stop_) {
+    if (cluster_ != nullptr && state_ == GroupState::kForming) {
+      FormStep(lock);
+      continue;
+    }
     if (!ready_.empty()) {
       ReadyOp op = std::move(ready_.front());
       ready_.pop_front();
       executing_ = true;
+      if (IsMultiNode() && !IsPointToPoint(op.arrivals[0].call.kind)) {
+        executing_view_ = InFlightView{op.seq, op.arrivals[0].call, op.ranks, {}, {}};
+        executing_since_ = Clock::time_point::max();
+        for (const Arrival& a : op.arrivals) {
+          executing_since_ = std::min(executing_since_, a.arrived);
+        }
+      }
       lock.unlock();
       Execute(op);
       lock.lock();
@@ -525,7 +577,60 @@ void Group::Run() {
 }
 
 void Group::Execute(ReadyOp& op) {
-  Status status = engine_->Execute(op.plan);
+  Status status;
+  const CollectiveCall& call = op.arrivals[0].call;
+  if (!IsMultiNode() || (IsPointToPoint(call.kind) && op.arrivals.size() == 2)) {
+    status = engine_->Execute(op.plan);  // this node's ranks only
+  } else if (IsPointToPoint(call.kind)) {
+    const bool send = call.kind == CollectiveKind::kSend;
+    const uint32_t me = op.ranks[0];
+    StatusOr<std::unique_ptr<Transfer>> transfer = network_->StartTransfer(
+        send ? me : call.peer, send ? call.peer : me, op.seq, op.arrivals[0].io,
+        call.count * DataTypeSize(call.dtype));
+    if (transfer.ok()) {
+      std::lock_guard lock(mu_);
+      transit_.push_back(InTransit{std::move(op), std::move(transfer.value())});
+      if (!transit_running_) {
+        transit_running_ = true;
+        std::thread([self = shared_from_this()] { self->RunTransits(); }).detach();
+      }
+      executing_ = false;
+      cv_.notify_all();
+      return;
+    }
+    status = transfer.status();
+  } else {
+    Clock::time_point deadline = Clock::time_point::max();
+    for (const Arrival& a : op.arrivals) deadline = std::min(deadline, a.deadline);
+    status = network_->RunCollective(op.seq, call, op.plan, deadline);
+  }
+  FinishOp(op, std::move(status));
+  // Cleared only now, so that a drain waiting for InFlightOps() == 0 knows
+  // every rank has its answer.
+  std::lock_guard lock(mu_);
+  executing_ = false;
+  executing_view_.reset();
+}
+
+void Group::RunTransits() {
+  std::unique_lock lock(mu_);
+  while (true) {
+    cv_.wait(lock, [this] { return !transit_.empty() || stop_; });
+    if (transit_.empty()) break;
+    InTransit t = std::move(transit_.front());
+    transit_.pop_front();
+    ++transit_waiting_;
+    lock.unlock();
+    Status status = t.transfer->Wait(t.op.arrivals[0].deadline);
+    FinishOp(t.op, std::move(status));
+    lock.lock();
+    --transit_waiting_;
+  }
+  transit_running_ = false;
+  cv_.notify_all();
+}
+
+void Group::FinishOp(ReadyOp& op, Status status) {
   // A segment its owner shrank during the op was read or written as zero
   // pages (SigbusGuard): the result is not what the ranks asked for.
   for (size_t i = 0; i < op.arrivals.size() && status.ok(); ++i) {
@@ -540,13 +645,16 @@ void Group::Execute(ReadyOp& op) {
   }
   if (!status.ok()) {
     spdlog::error("group '{}' {} at sequence {} failed in engine {}: {}", name_,
-                  CollectiveName(op.arrivals[0].call.kind), op.seq, engine_->Name(),
-                  status.ToString());
+                  CollectiveName(op.arrivals[0].call.kind), op.seq,
+                  IsMultiNode() ? "host+gloo" : engine_->Name(), status.ToString());
   }
   {
     std::lock_guard lock(mu_);
     if (!IsPointToPoint(op.arrivals[0].call.kind)) {
-      for (uint32_t r : op.ranks) {
+      // Across nodes a success means every rank completed it.
+      std::vector<uint32_t> done = op.ranks;
+      if (IsMultiNode() && status.ok()) done = AllRanks(world_size_);
+      for (uint32_t r : done) {
         members_[r].last_completed_seq = std::max(members_[r].last_completed_seq, op.seq);
       }
     }
@@ -557,10 +665,133 @@ void Group::Execute(ReadyOp& op) {
     FinishRecordLocked(record, status);
   }
   for (Arrival& a : op.arrivals) a.done(status, op.seq);
-  // Cleared only now, so that a drain waiting for InFlightOps() == 0 knows
-  // every rank has its answer.
-  std::lock_guard lock(mu_);
-  executing_ = false;
+  if (IsMultiNode() && !status.ok() && status.code() != StatusCode::kInvalidArgument) {
+    // The nodes are out of step: nothing more can run on this epoch.
+    Completions out;
+    {
+      std::lock_guard lock(mu_);
+      BreakLocked(std::string(status.message()), out);
+    }
+    for (auto& fn : out) fn();
+  }
+}
+
+bool Group::IsMultiNode() const {
+  return network_ != nullptr && network_->topology().multi_node();
+}
+
+void Group::FormStep(std::unique_lock<std::mutex>& lock) {
+  Completions out;
+  auto finish = [&] {
+    lock.unlock();
+    for (auto& fn : out) fn();
+    lock.lock();
+  };
+  if (!round_) {
+    lock.unlock();
+    StatusOr<std::unique_ptr<FormationRound>> round = cluster_->OpenRound(name_, world_size_);
+    lock.lock();
+    if (!round.ok()) {
+      FailFormationLocked(round.status(), out);
+      return finish();
+    }
+    round_ = std::move(round.value());
+    epoch_ = round_->epoch();
+  }
+  if (state_ != GroupState::kForming) return;  // a rank left meanwhile
+  // Register the ranks that joined since the last step.
+  std::vector<std::pair<uint32_t, RankRecord>> todo;
+  for (uint32_t r = 0; r < world_size_; ++r) {
+    const Member& m = members_[r];
+    if (!m.joined || !m.alive || m.registered) continue;
+    todo.push_back({r, RankRecord{cluster_->node_name(), cluster_->peer_address(),
+                                  m.session.identity.pid, m.session.id}});
+  }
+  std::vector<Status> results;
+  lock.unlock();
+  for (const auto& [rank, record] : todo) results.push_back(round_->Register(rank, record));
+  lock.lock();
+  for (size_t i = 0; i < todo.size(); ++i) {
+    Member& m = members_[todo[i].first];
+    if (results[i].ok()) {
+      m.registered = true;
+    } else if (m.join_done && m.session.id == todo[i].second.session_id) {
+      // This rank alone cannot join; the others keep forming.
+      out.push_back([d = std::move(m.join_done), st = results[i],
+                     r = JoinResult{id_, epoch_, world_size_, todo[i].first}] { d(st, r); });
+      m = Member{};
+    }
+  }
+  if (state_ != GroupState::kForming) return finish();
+  const Clock::time_point deadline = join_deadline_;
+  std::shared_ptr<FormationRound> round = round_;
+  lock.unlock();
+  std::optional<Status> result;
+  if (Clock::now() >= deadline) {
+    StatusOr<std::vector<uint32_t>> missing = round->Missing();
+    Status late = DeadlineExceeded(
+        "group '" + name_ + "' epoch " + std::to_string(round->epoch()) +
+        " did not form before its join deadline: " +
+        (missing.ok() ? "ranks " + RankList(missing.value()) + " of " +
+                            std::to_string(world_size_) + " never joined on any node"
+                      : "the rendezvous store could not say which ranks are missing (" +
+                            missing.status().ToString() + ")") +
+        "; start them or raise the join timeout");
+    StatusOr<bool> failed = round->Fail(late);
+    result = failed.ok() && !failed.value() ? Status::Ok() : late;
+  } else {
+    result = round->Await(std::min(deadline, Clock::now() + kFormPoll));
+  }
+  StatusOr<std::unique_ptr<GroupNetwork>> network = Unavailable("not formed");
+  if (result && result->ok()) network = round->Connect(deadline);
+  lock.lock();
+  if (!result || state_ != GroupState::kForming) return finish();
+  if (!result->ok()) {
+    FailFormationLocked(*result, out);
+  } else if (!network.ok()) {
+    FailFormationLocked(network.status(), out);
+  } else {
+    BecomeReadyLocked(std::move(network.value()), out);
+  }
+  finish();
+}
+
+void Group::FailFormationLocked(const Status& status, Completions& out) {
+  spdlog::warn("group '{}' epoch {} did not form: {}", name_, epoch_.load(), status.ToString());
+  FinishJoinsLocked(status, out);
+  for (Member& m : members_) m.alive = false;
+  state_ = GroupState::kDestroyed;
+  stop_ = true;
+}
+
+void Group::BecomeReadyLocked(std::unique_ptr<GroupNetwork> network, Completions& out) {
+  const Topology& topo = network->topology();
+  for (uint32_t r = 0; r < world_size_; ++r) {
+    Member& m = members_[r];
+    m.node = topo.nodes[topo.node_of[r]];
+    if (topo.node_of[r] == topo.self) continue;
+    m.joined = true;
+    m.remote = true;
+    m.session.id = topo.ranks[r].session_id;
+    m.session.identity.pid = topo.ranks[r].pid;
+  }
+  local_ = topo.local();
+  network_ = std::move(network);
+  state_ = GroupState::kReady;
+  spdlog::info("group '{}' epoch {} is READY with {} ranks on {} node(s), {} here", name_,
+               epoch_.load(), world_size_, topo.nodes.size(), local_.size());
+  FinishJoinsLocked(Status::Ok(), out);
+  // A local rank that left between registering and now breaks it at once.
+  for (uint32_t r : local_) {
+    if (members_[r].alive) continue;
+    BreakLocked("rank " + std::to_string(r) + " left before the group formed", out);
+    break;
+  }
+}
+
+void Group::TellNodesLocked(const Status& why, Completions& out) {
+  if (!network_ || !network_->topology().multi_node()) return;
+  out.push_back([network = network_, why] { network->Break(why); });
 }
 
 GroupView Group::View() const {
@@ -578,7 +809,7 @@ GroupView Group::ViewLocked() const {
   GroupView v;
   v.id = id_;
   v.name = name_;
-  v.epoch = epoch_;
+  v.epoch = epoch_.load();
   v.state = state_;
   v.world_size = world_size_;
   v.broken_reason = broken_reason_;
@@ -588,8 +819,13 @@ GroupView Group::ViewLocked() const {
     const Member& m = members_[r];
     v.joined += m.joined ? 1 : 0;
     v.completed_seq = std::min(v.completed_seq, m.last_completed_seq);
-    v.members.push_back(MemberView{r, m.joined, m.alive, m.session.id, m.session.identity.pid,
-                                   m.session.identity.uid, m.last_completed_seq});
+    v.members.push_back(MemberView{r, m.joined, m.alive || m.remote, m.session.id,
+                                   m.session.identity.pid, m.session.identity.uid,
+                                   m.last_completed_seq, m.node, m.remote});
+  }
+  if (executing_view_) {
+    v.in_flight.push_back(*executing_view_);
+    v.in_flight.back().waiting = Millis(now - executing_since_);
   }
   for (const auto& [seq, op] : pending_) {
     InFlightView f;

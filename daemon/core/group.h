@@ -1,7 +1,9 @@
 // Group: one epoch of a named set of ranks on this node, and the ordered
 // executor of its collectives.
 //
-// Life: FORMING (ranks join) -> READY (all joined) -> BROKEN (a rank died or
+// Life: FORMING (ranks join; with a cluster, this daemon registers its
+// ranks in the cluster's formation round and the group is READY once every
+// node's ranks are in) -> READY (all joined) -> BROKEN (a rank died or
 // left, an op timed out) -> DESTROYED (no live member left, or formation
 // failed). Each group has one executor thread that owns the op order:
 // collectives run in sequence-number order, point-to-point pairs in the order
@@ -17,6 +19,7 @@
 // Thread-safe. Lock order: GroupRegistry's lock before a Group's lock.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -31,6 +34,7 @@
 
 #include "daemon/core/arrival.h"
 #include "daemon/core/call.h"
+#include "daemon/core/cluster.h"
 #include "daemon/core/flight_recorder.h"
 #include "daemon/core/mapping.h"
 #include "daemon/core/op_observer.h"
@@ -57,6 +61,10 @@ struct MemberView {
   int32_t pid = 0;
   uint32_t uid = 0;
   uint64_t last_completed_seq = 0;
+  // Multi-node groups: the node serving the rank; remote ranks are served
+  // by another daemon (their session, pid and progress are its to know).
+  std::string node;
+  bool remote = false;
 };
 struct InFlightView {
   uint64_t seq = 0;
@@ -91,6 +99,10 @@ struct GroupHooks {
   OpObserver* observer = nullptr;
   // Ops the flight recorder keeps (config `flight_recorder_ops`).
   uint32_t flight_recorder_ops = kDefaultFlightRecorderOps;
+  // Null: every rank is on this node. Otherwise the group forms in a round
+  // of the cluster, its epoch is the round's, and ops run across nodes.
+  // Must outlive the group.
+  Cluster* cluster = nullptr;
 };
 
 class Group : public std::enable_shared_from_this<Group> {
@@ -109,7 +121,8 @@ class Group : public std::enable_shared_from_this<Group> {
 
   uint64_t id() const { return id_; }
   const std::string& name() const { return name_; }
-  uint64_t epoch() const { return epoch_; }
+  // With a cluster, 0 until the formation round is open.
+  uint64_t epoch() const { return epoch_.load(); }
   uint32_t world_size() const { return world_size_; }
   GroupState state() const;
 
@@ -161,6 +174,9 @@ class Group : public std::enable_shared_from_this<Group> {
   struct Member {
     bool joined = false;
     bool alive = false;
+    bool registered = false;  // in the cluster's formation round
+    bool remote = false;      // served by another node's daemon
+    std::string node;
     Session session;
     JoinDone join_done;
     uint64_t next_seq = 0;
@@ -189,6 +205,11 @@ class Group : public std::enable_shared_from_this<Group> {
     std::vector<uint32_t> ranks;    // group ranks, in plan order
     std::vector<Arrival> arrivals;  // same order
   };
+  // A cross-node send or recv posted to the network, awaiting completion.
+  struct InTransit {
+    ReadyOp op;
+    std::unique_ptr<Transfer> transfer;
+  };
   using Completions = std::vector<std::function<void()>>;
 
   Group(uint64_t id, std::string name, uint64_t epoch, uint32_t world_size,
@@ -196,6 +217,19 @@ class Group : public std::enable_shared_from_this<Group> {
         GroupHooks hooks);
 
   void Run();
+  // READY with ranks on other nodes.
+  bool IsMultiNode() const;
+  // One step of forming through the cluster: opens the round, registers
+  // newly joined ranks, waits briefly for the round's result, connects.
+  // Called by the executor with `lock` held; releases it around store calls.
+  void FormStep(std::unique_lock<std::mutex>& lock);
+  // Formation failed: every joined rank gets `status`, the group is
+  // DESTROYED.
+  void FailFormationLocked(const Status& status, Completions& out);
+  // The round formed and `network` connects the nodes: READY.
+  void BecomeReadyLocked(std::unique_ptr<GroupNetwork> network, Completions& out);
+  // Tells the other nodes that the group broke here (no-op without them).
+  void TellNodesLocked(const Status& why, Completions& out);
   // All `Locked` helpers need mu_ held; they queue callbacks in `out`.
   void SubmitCollectiveLocked(uint32_t rank, Arrival arrival, Completions& out);
   void SubmitPointToPointLocked(uint32_t rank, Arrival arrival, Completions& out);
@@ -206,10 +240,14 @@ class Group : public std::enable_shared_from_this<Group> {
   // (ranks leaving at the end of a job) it only logs one info line.
   void BreakLocked(const std::string& reason, Completions& out, bool quiet_if_idle = false);
   void FailAllPendingLocked(const Status& status, Completions& out);
-  void BecomeReadyLocked(Completions& out);
   Clock::time_point NextDeadlineLocked() const;
   std::vector<uint32_t> MissingLocked(const PendingOp& op) const;
   void Execute(ReadyOp& op);
+  // Answers every rank of `op` with `status` (after the shared-memory fault
+  // check), records it, and breaks a multi-node group on a network error.
+  void FinishOp(ReadyOp& op, Status status);
+  // The transit thread: waits for posted transfers in posting order.
+  void RunTransits();
   void FinishJoinsLocked(const Status& status, Completions& out);
   // Whether `arrival` of `rank` joins an op some rank already started.
   bool JoinsStartedOpLocked(uint32_t rank, const Arrival& arrival);
@@ -223,8 +261,9 @@ class Group : public std::enable_shared_from_this<Group> {
 
   const uint64_t id_;
   const std::string name_;
-  const uint64_t epoch_;
+  std::atomic<uint64_t> epoch_;
   const uint32_t world_size_;
+  Cluster* const cluster_;
   Engine* const engine_;
   const Clock::time_point created_;
   const DestroyedCallback on_destroyed_;
@@ -236,10 +275,20 @@ class Group : public std::enable_shared_from_this<Group> {
   Clock::time_point join_deadline_;
   std::string broken_reason_;
   std::vector<Member> members_;
+  std::vector<uint32_t> local_;  // ranks served here, ascending (set when READY)
+  std::shared_ptr<FormationRound> round_;
+  std::shared_ptr<GroupNetwork> network_;  // set once, when READY
   std::map<uint64_t, PendingOp> pending_;
   std::map<std::pair<uint32_t, uint32_t>, Channel> channels_;
   std::deque<ReadyOp> ready_;
   bool executing_ = false;            // an op is inside the engine
+  // Multi-node: the op inside the engine and network, for inspection (its
+  // local ranks arrived; the other nodes' are theirs to report).
+  std::optional<InFlightView> executing_view_;
+  Clock::time_point executing_since_;
+  std::deque<InTransit> transit_;     // posted cross-node transfers
+  size_t transit_waiting_ = 0;        // taken by the transit thread
+  bool transit_running_ = false;      // the transit thread exists
   std::optional<Status> draining_;    // the refusal of new ops
   FlightRecorder recorder_;
   bool stop_ = false;

@@ -2,11 +2,13 @@
 
 namespace ccs {
 
-GroupRegistry::GroupRegistry(Engine* engine, const Config& config, OpObserver* observer)
+GroupRegistry::GroupRegistry(Engine* engine, const Config& config, OpObserver* observer,
+                             Cluster* cluster)
     : engine_(engine),
       default_join_timeout_(config.join_timeout_ms),
       limits_(config.limits),
       observer_(observer),
+      cluster_(cluster),
       flight_recorder_ops_(config.flight_recorder_ops) {}
 
 Status GroupRegistry::Join(const Session& session, const JoinRequest& request,
@@ -45,7 +47,7 @@ Status GroupRegistry::Join(const Session& session, const JoinRequest& request,
     uint64_t id = next_id_++;
     current = Group::Create(id, request.name, ++epochs_[request.name], request.world_size,
                             engine_, deadline, [this](uint64_t gid) { Forget(gid); },
-                            GroupHooks{observer_, flight_recorder_ops_});
+                            GroupHooks{observer_, flight_recorder_ops_, cluster_});
     by_id_[id] = current;
   }
   return current->Join(request.rank, request.world_size, session, deadline,

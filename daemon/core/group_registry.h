@@ -38,7 +38,10 @@ class GroupRegistry {
  public:
   // `observer` (may be null) is told about every op of every group and must
   // outlive the registry.
-  GroupRegistry(Engine* engine, const Config& config, OpObserver* observer = nullptr);
+  // `cluster` (may be null: every group is on this node) forms groups
+  // across nodes and must outlive the registry.
+  GroupRegistry(Engine* engine, const Config& config, OpObserver* observer = nullptr,
+                Cluster* cluster = nullptr);
 
   // Joins `session` to the group named in `request`. `done` runs once, when
   // the group is READY or formation fails (DEADLINE_EXCEEDED naming the
@@ -93,6 +96,7 @@ class GroupRegistry {
   mutable std::mutex mu_;
   Limits limits_;
   OpObserver* const observer_;
+  Cluster* const cluster_;
   const uint32_t flight_recorder_ops_;
   std::optional<Status> draining_;
   std::optional<Status> shut_down_;  // ShutdownAll's status, for later calls

@@ -1,0 +1,29 @@
+// SetUpCluster: the multi-node side of a daemon, from its configuration.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "daemon/core/cluster.h"
+#include "daemon/core/config.h"
+#include "daemon/engine/engine.h"
+#include "daemon/rendezvous/memory_store.h"
+
+namespace ccs::cluster {
+
+struct ClusterSetup {
+  // Null for a single-node daemon (no `rendezvous` configured).
+  std::unique_ptr<Cluster> cluster;
+  // The embedded store, on the rendezvous root only; the daemon serves it
+  // on its peer listener.
+  std::shared_ptr<rendezvous::MemoryStore> root_store;
+  std::string node_name;
+  std::string peer_advertise;
+};
+
+// INVALID_ARGUMENT naming the option when `rendezvous`, `peer_listen` and
+// `peer_advertise` do not fit together. Never blocks: the store of a
+// non-root daemon connects lazily. `local` must outlive the cluster.
+StatusOr<ClusterSetup> SetUpCluster(const Config& config, Engine* local);
+
+}  // namespace ccs::cluster
