@@ -44,6 +44,7 @@ void DaemonProcess::Spawn() {
       options_.binary.empty() ? CcsdPath() : options_.binary, "--socket", socket_path_,
       "--log-level", options_.log_level};
   argv.insert(argv.end(), options_.extra_args.begin(), options_.extra_args.end());
+  argv.insert(argv.begin(), options_.command_prefix.begin(), options_.command_prefix.end());
   process_ = std::make_unique<Subprocess>(argv, log_path_, log_path_);
 }
 

@@ -23,6 +23,9 @@ struct DaemonOptions {
   std::string log_level = "debug";
   // Default: $CCSD.
   std::string binary;
+  // Run as `prefix... ccsd ...`, e.g. {"ip", "netns", "exec", "ns1"}; the
+  // prefix must exec ccsd in place so that pid() is the daemon's.
+  std::vector<std::string> command_prefix;
 };
 
 // Default options plus `flags` as extra_args.
