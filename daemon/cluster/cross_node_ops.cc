@@ -58,19 +58,6 @@ bool SameOp(const WireHeader& a, const WireHeader& b) {
   return kind == CollectiveKind::kAllToAllV || a.count == b.count;
 }
 
-// p[i] /= by for n elements of `dtype` (the avg rule of the host kernels).
-void DivideInPlace(std::byte* p, uint64_t n, DataType dtype, uint32_t by) {
-  constexpr size_t kBlock = 4096;
-  alignas(64) thread_local std::byte acc[kBlock * 8];
-  const host::ReduceKernel* k = host::FindReduceKernel(dtype, ReduceOp::kAvg);
-  const size_t esz = k->elem_size;
-  for (uint64_t off = 0; off < n; off += kBlock) {
-    const size_t m = static_cast<size_t>(std::min<uint64_t>(kBlock, n - off));
-    k->load(acc, p + off * esz, m);
-    k->store(acc, m, by, p + off * esz);
-  }
-}
-
 std::vector<uint64_t> Prefix(const std::vector<uint64_t>& counts) {
   std::vector<uint64_t> offs(counts.size() + 1, 0);
   for (size_t i = 0; i < counts.size(); ++i) offs[i + 1] = offs[i] + counts[i];
@@ -284,7 +271,7 @@ Status CrossNode::AllReduceOrReduce(const CollectiveCall& call, const OpPlan& pl
   auto after = [&](size_t i) {
     if (!keeps_result) return Status::Ok();
     std::byte* at = stage + off(i) * esz;
-    if (call.op == ReduceOp::kAvg) DivideInPlace(at, len(i), call.dtype, world);
+    if (call.op == ReduceOp::kAvg) host::DivideInPlace(call.dtype, at, len(i), world);
     if (!all || plan.ranks.size() == 1) return Status::Ok();
     OpPlan p;
     p.kind = CollectiveKind::kBroadcast;
@@ -431,7 +418,7 @@ Status CrossNode::ReduceScatter(const CollectiveCall& call, const OpPlan& plan) 
   for (size_t i = 0; i < local.size(); ++i) {
     std::byte* block = stage + offs[local[i]] * esz;
     if (call.op == ReduceOp::kAvg) {
-      DivideInPlace(block, cnt[local[i]], call.dtype, static_cast<uint32_t>(cnt.size()));
+      host::DivideInPlace(call.dtype, block, cnt[local[i]], static_cast<uint32_t>(cnt.size()));
     }
     std::memcpy(plan.ranks[i].out, block, cnt[local[i]] * esz);
   }

@@ -69,9 +69,8 @@ class StoreRound final : public FormationRound {
     }
     ASSIGN_OR_RETURN(int64_t joined, store_->Add(Key("joined"), 1));
     if (joined == static_cast<int64_t>(world_size_)) {
-      ASSIGN_OR_RETURN(Store::CasResult done,
-                       store_->CompareAndSet(Key("result"), "", "ok", kRoundTtl));
-      (void)done;
+      // Loses only to a failure another node wrote first; Await reports it.
+      RETURN_IF_ERROR(store_->CompareAndSet(Key("result"), "", "ok", kRoundTtl).status());
       Close();
     }
     return Status::Ok();

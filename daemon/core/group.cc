@@ -742,16 +742,16 @@ void Group::FormStep(std::unique_lock<std::mutex>& lock) {
   } else {
     result = round->Await(std::min(deadline, Clock::now() + kFormPoll));
   }
-  StatusOr<std::unique_ptr<GroupNetwork>> network = Unavailable("not formed");
+  std::optional<StatusOr<std::unique_ptr<GroupNetwork>>> network;
   if (result && result->ok()) network = round->Connect(deadline);
   lock.lock();
   if (!result || state_ != GroupState::kForming) return finish();
   if (!result->ok()) {
     FailFormationLocked(*result, out);
-  } else if (!network.ok()) {
-    FailFormationLocked(network.status(), out);
+  } else if (!network->ok()) {
+    FailFormationLocked(network->status(), out);
   } else {
-    BecomeReadyLocked(std::move(network.value()), out);
+    BecomeReadyLocked(std::move(network->value()), out);
   }
   finish();
 }

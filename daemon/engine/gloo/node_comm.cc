@@ -17,25 +17,13 @@
 namespace ccs::gloo_engine {
 namespace {
 
-// Elements reduced per block of the pairwise reduce function.
-constexpr size_t kBlock = 4096;
-
 // c[i] = op(a[i], b[i]) for Gloo, through the host engine's kernels (one
 // rounding of 16-bit floats per step).
 struct PairwiseReduce {
   const host::ReduceKernel* kernel;
   void operator()(void* c, const void* a, const void* b, size_t n) const {
-    alignas(64) thread_local std::byte acc[kBlock * 8];
-    const size_t esz = kernel->elem_size;
-    auto* out = static_cast<std::byte*>(c);
-    const auto* x = static_cast<const std::byte*>(a);
-    const auto* y = static_cast<const std::byte*>(b);
-    for (size_t off = 0; off < n; off += kBlock) {
-      const size_t k = std::min(kBlock, n - off);
-      kernel->load(acc, x + off * esz, k);
-      kernel->accumulate(acc, y + off * esz, k);
-      kernel->store(acc, k, 1, out + off * esz);
-    }
+    host::ReducePair(*kernel, static_cast<std::byte*>(c), static_cast<const std::byte*>(a),
+                     static_cast<const std::byte*>(b), n);
   }
 };
 

@@ -1,5 +1,6 @@
 #include "daemon/engine/host/reduce_kernels.h"
 
+#include <algorithm>
 #include <type_traits>
 
 #include "daemon/engine/host/half.h"
@@ -173,6 +174,36 @@ const ReduceKernel* FindReduceKernel(DataType dtype, ReduceOp op) {
       return FindForElement<Native<double>>(op);
   }
   return nullptr;
+}
+
+namespace {
+
+// Elements per step of the whole-buffer helpers; the accumulator holds at
+// most 8 bytes per element.
+constexpr size_t kPairBlock = 4096;
+alignas(64) thread_local std::byte pair_acc[kPairBlock * 8];
+
+}  // namespace
+
+void ReducePair(const ReduceKernel& kernel, std::byte* out, const std::byte* a,
+                const std::byte* b, size_t n) {
+  const size_t esz = kernel.elem_size;
+  for (size_t off = 0; off < n; off += kPairBlock) {
+    const size_t k = std::min(kPairBlock, n - off);
+    kernel.load(pair_acc, a + off * esz, k);
+    kernel.accumulate(pair_acc, b + off * esz, k);
+    kernel.store(pair_acc, k, 1, out + off * esz);
+  }
+}
+
+void DivideInPlace(DataType dtype, std::byte* p, size_t n, uint32_t nranks) {
+  const ReduceKernel& kernel = *FindReduceKernel(dtype, ReduceOp::kAvg);
+  const size_t esz = kernel.elem_size;
+  for (size_t off = 0; off < n; off += kPairBlock) {
+    const size_t k = std::min(kPairBlock, n - off);
+    kernel.load(pair_acc, p + off * esz, k);
+    kernel.store(pair_acc, k, nranks, p + off * esz);
+  }
 }
 
 }  // namespace ccs::host

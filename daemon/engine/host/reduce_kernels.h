@@ -39,4 +39,13 @@ struct ReduceKernel {
 // when either value is not a known enumerator.
 const ReduceKernel* FindReduceKernel(DataType dtype, ReduceOp op);
 
+// Whole-buffer steps for callers that reduce two buffers at a time (the
+// network step between nodes), through a per-thread accumulator:
+// out[i] = op(a[i], b[i]) for n elements (`kernel`'s op; avg is not divided),
+// out may alias a or b.
+void ReducePair(const ReduceKernel& kernel, std::byte* out, const std::byte* a,
+                const std::byte* b, size_t n);
+// p[i] = p[i] / nranks for n elements of `dtype`, by the avg rule above.
+void DivideInPlace(DataType dtype, std::byte* p, size_t n, uint32_t nranks);
+
 }  // namespace ccs::host
