@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "daemon/rendezvous/address.h"
+
 namespace ccs {
 namespace {
 
@@ -24,13 +26,22 @@ Daemon::Daemon(const Config& config)
     groups_.OnSessionClosed(s);
     buffers_.DropSession(s.id);
   });
-  context_ = server::ServiceContext{&sessions_,
-                                    &buffers_,
-                                    &groups_,
-                                    &submitter_,
-                                    &peers_,
-                                    {std::string(engine_->Name())},
-                                    std::chrono::steady_clock::now()};
+  context_.sessions = &sessions_;
+  context_.buffers = &buffers_;
+  context_.groups = &groups_;
+  context_.submitter = &submitter_;
+  context_.peers = &peers_;
+  context_.engines = {std::string(engine_->Name())};
+  if (cluster_.ok()) {
+    const cluster::ClusterSetup& c = cluster_.value();
+    context_.node_name = c.node_name;
+    context_.peer_address = c.peer_advertise;
+    context_.rendezvous_root = c.root_store != nullptr;
+  }
+  if (auto root = rendezvous::ParseRendezvousAddress(config.rendezvous); root.ok()) {
+    context_.rendezvous = root.value().GrpcTarget();
+  }
+  context_.started = std::chrono::steady_clock::now();
   server_ = std::make_unique<server::GrpcServer>(context_);
   metrics_.SetGaugeSource([this] { return SampleGauges(); });
 }
@@ -48,7 +59,7 @@ Status Daemon::Start() {
                      server::PeerServer::Start(
                          config_.peer_listen,
                          {c.node_name, c.peer_advertise, server::DaemonVersion()},
-                         c.root_store));
+                         &groups_, c.root_store));
     spdlog::info("node '{}': serving peers on {}{}", c.node_name, config_.peer_listen,
                  c.root_store ? " (rendezvous root: serving the store)"
                  : config_.rendezvous.empty() ? ""

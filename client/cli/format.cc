@@ -33,6 +33,12 @@ std::string FormatDuration(uint64_t ms) {
   return std::to_string(ms / kDay) + "d" + std::to_string(ms % kDay / kHour) + "h";
 }
 
+std::string FormatMicros(uint64_t us) {
+  if (us < 1000) return std::to_string(us) + "us";
+  if (us < 1000 * 1000) return OneDecimal(static_cast<double>(us) / 1000) + "ms";
+  return FormatDuration(us / 1000);
+}
+
 std::string FormatBytes(uint64_t bytes) {
   constexpr std::array<const char*, 6> kUnits{"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
   if (bytes < 1024) return std::to_string(bytes) + "B";

@@ -71,17 +71,61 @@ nlohmann::json ToJson(const MemberInfo& m) {
           {"pid", m.pid},
           {"uid", m.uid},
           {"last_completed_seq", m.last_completed_seq},
-          {"alive", m.alive}};
+          {"last_completed_collective", EnumJson(m.last_completed_kind, CollectiveName)},
+          {"alive", m.alive},
+          {"node", m.node},
+          {"remote", m.remote}};
+}
+
+nlohmann::json ToJson(const GroupNode& n) {
+  return {{"name", n.name},
+          {"peer_address", n.peer_address},
+          {"self", n.self},
+          {"answered", n.answered},
+          {"error", n.error},
+          {"state", EnumJson(n.state, GroupStateName)},
+          {"ranks", n.ranks}};
 }
 
 nlohmann::json ToJson(const InFlightOp& op) {
+  nlohmann::json arrivals = nlohmann::json::array();
+  for (const ArrivedRank& a : op.arrivals) {
+    arrivals.push_back({{"rank", a.rank}, {"waiting_ms", a.waiting_ms}});
+  }
   return {{"seq", op.seq},
           {"collective", EnumJson(op.kind, CollectiveName)},
           {"dtype", EnumJson(op.dtype, DataTypeName)},
           {"count", op.count},
           {"arrived_ranks", op.arrived_ranks},
           {"missing_ranks", op.missing_ranks},
+          {"unknown_ranks", op.unknown_ranks},
+          {"arrivals", arrivals},
           {"waiting_ms", op.waiting_ms}};
+}
+
+nlohmann::json ToJson(const NodeInfo& n) {
+  return {{"name", n.name},
+          {"peer_address", n.peer_address},
+          {"self", n.self},
+          {"rendezvous_root", n.rendezvous_root},
+          {"version", n.version},
+          {"reachable", n.reachable},
+          {"error", n.error},
+          {"rtt_us", n.rtt_us},
+          {"groups", n.groups}};
+}
+
+nlohmann::json ToJson(const GroupOp& op) {
+  return {{"group", op.group}, {"epoch", op.epoch}, {"op", ToJson(op.op)}};
+}
+
+nlohmann::json ToJson(const SessionRank& r) {
+  return {{"group", r.group},
+          {"epoch", r.epoch},
+          {"rank", r.rank},
+          {"world_size", r.world_size},
+          {"state", EnumJson(r.state, GroupStateName)},
+          {"last_completed_seq", r.last_completed_seq}};
 }
 
 nlohmann::json ToJson(const OpRecord& op) {
@@ -128,11 +172,33 @@ nlohmann::json BufferListJson(const std::vector<BufferInfo>& buffers) {
   return doc;
 }
 
+nlohmann::json NodeListJson(const std::vector<NodeInfo>& nodes) {
+  nlohmann::json doc = Document("NodeList");
+  doc["nodes"] = ListJson(nodes);
+  return doc;
+}
+
+nlohmann::json OpListJson(const std::vector<GroupOp>& ops) {
+  nlohmann::json doc = Document("OpList");
+  doc["ops"] = ListJson(ops);
+  return doc;
+}
+
+nlohmann::json SessionDetailJson(const SessionDetail& detail) {
+  nlohmann::json doc = Document("Session");
+  doc["session"] = ToJson(detail.session);
+  doc["buffers"] = ListJson(detail.buffers);
+  doc["ranks"] = ListJson(detail.ranks);
+  doc["ops"] = ListJson(detail.ops);
+  return doc;
+}
+
 nlohmann::json GroupDetailJson(const GroupDetail& detail) {
   nlohmann::json doc = Document("Group");
   doc["group"] = ToJson(detail.group);
   doc["members"] = ListJson(detail.members);
   doc["in_flight"] = ListJson(detail.in_flight);
+  doc["nodes"] = ListJson(detail.nodes);
   return doc;
 }
 

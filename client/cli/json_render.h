@@ -25,6 +25,10 @@ nlohmann::json ToJson(const BufferInfo& b);
 nlohmann::json ToJson(const GroupSummary& g);
 nlohmann::json ToJson(const MemberInfo& m);
 nlohmann::json ToJson(const InFlightOp& op);
+nlohmann::json ToJson(const GroupNode& n);
+nlohmann::json ToJson(const NodeInfo& n);
+nlohmann::json ToJson(const GroupOp& op);
+nlohmann::json ToJson(const SessionRank& r);
 // Times as given (wall clock, microseconds since the epoch) plus derived
 // "duration_us" and per-arrival "after_first_us"; "status": {"code": "OK",
 // "message": ...}.
@@ -35,8 +39,16 @@ nlohmann::json ToJson(const OpRecord& op);
 nlohmann::json GroupListJson(const std::vector<GroupSummary>& groups);
 nlohmann::json SessionListJson(const std::vector<SessionInfo>& sessions);
 nlohmann::json BufferListJson(const std::vector<BufferInfo>& buffers);
-// kind "Group": {"group": {...}, "members": [...], "in_flight": [...]}.
+// kind "NodeList" {"nodes": [...]} (this daemon first), "OpList" {"ops":
+// [{"group", "epoch", "op": {...}}]}.
+nlohmann::json NodeListJson(const std::vector<NodeInfo>& nodes);
+nlohmann::json OpListJson(const std::vector<GroupOp>& ops);
+// kind "Group": {"group": {...}, "members": [...], "in_flight": [...],
+// "nodes": [...]}.
 nlohmann::json GroupDetailJson(const GroupDetail& detail);
+// kind "Session": {"session": {...}, "buffers": [...], "ranks": [...],
+// "ops": [...]}.
+nlohmann::json SessionDetailJson(const SessionDetail& detail);
 // kind "GroupDump": {"group": {...}, "capacity", "recorded_ops", "ops":
 // [...]} (oldest op first). ccsd logs the same document when a group goes
 // BROKEN.

@@ -62,9 +62,30 @@ GroupSummary FromProto(const v1::GroupSummary& g) {
 }
 
 MemberInfo FromProto(const v1::MemberInfo& m) {
-  return MemberInfo{m.rank(), m.joined(), m.session_id(),
-                    m.pid(),  m.uid(),    m.last_completed_seq(),
-                    m.alive()};
+  MemberInfo out;
+  out.rank = m.rank();
+  out.joined = m.joined();
+  out.session_id = m.session_id();
+  out.pid = m.pid();
+  out.uid = m.uid();
+  out.last_completed_seq = m.last_completed_seq();
+  out.alive = m.alive();
+  out.node = m.node();
+  out.remote = m.remote();
+  out.last_completed_kind = convert::FromProto(m.last_completed_kind());
+  return out;
+}
+
+GroupNode FromProto(const v1::GroupNode& n) {
+  GroupNode out;
+  out.name = n.name();
+  out.peer_address = n.peer_address();
+  out.self = n.self();
+  out.answered = n.answered();
+  out.error = n.error();
+  out.state = convert::FromProto(n.state());
+  out.ranks.assign(n.ranks().begin(), n.ranks().end());
+  return out;
 }
 
 InFlightOp FromProto(const v1::InFlightOp& op) {
@@ -76,7 +97,23 @@ InFlightOp FromProto(const v1::InFlightOp& op) {
   out.arrived_ranks.assign(op.arrived_ranks().begin(), op.arrived_ranks().end());
   out.missing_ranks.assign(op.missing_ranks().begin(), op.missing_ranks().end());
   out.waiting_ms = op.waiting_ms();
+  for (const auto& a : op.arrivals()) out.arrivals.push_back({a.rank(), a.waiting_ms()});
+  out.unknown_ranks.assign(op.unknown_ranks().begin(), op.unknown_ranks().end());
   return out;
+}
+
+SessionInfo FromProto(const v1::SessionInfo& s) {
+  return SessionInfo{s.session_id(), s.uid(),    s.pid(),          s.client_name(),
+                     s.buffers(),    s.mapped_bytes(), s.groups(), s.age_ms()};
+}
+
+BufferInfo FromProto(const v1::BufferInfo& b) {
+  return BufferInfo{b.buffer_id(), b.session_id(),
+                    std::string(convert::BufferKindName(b.kind())), b.shm_name(), b.size_bytes()};
+}
+
+GroupOp FromProto(const v1::GroupOp& op) {
+  return GroupOp{op.group(), op.epoch(), FromProto(op.op())};
 }
 
 OpRecord FromProto(const v1::OpRecord& r) {
@@ -132,10 +169,7 @@ std::vector<SessionInfo> Inspector::ListSessions() {
   auto r = impl_->Call<v1::ListSessionsResponse>(
       &v1::InspectionService::Stub::ListSessions, v1::ListSessionsRequest());
   std::vector<SessionInfo> out;
-  for (const auto& s : r.sessions()) {
-    out.push_back(SessionInfo{s.session_id(), s.uid(), s.pid(), s.client_name(),
-                              s.buffers(), s.mapped_bytes(), s.groups(), s.age_ms()});
-  }
+  for (const auto& s : r.sessions()) out.push_back(FromProto(s));
   return out;
 }
 
@@ -143,11 +177,7 @@ std::vector<BufferInfo> Inspector::ListBuffers() {
   auto r = impl_->Call<v1::ListBuffersResponse>(&v1::InspectionService::Stub::ListBuffers,
                                                 v1::ListBuffersRequest());
   std::vector<BufferInfo> out;
-  for (const auto& b : r.buffers()) {
-    out.push_back(BufferInfo{b.buffer_id(), b.session_id(),
-                             std::string(convert::BufferKindName(b.kind())), b.shm_name(),
-                             b.size_bytes()});
-  }
+  for (const auto& b : r.buffers()) out.push_back(FromProto(b));
   return out;
 }
 
@@ -159,15 +189,62 @@ std::vector<GroupSummary> Inspector::ListGroups() {
   return out;
 }
 
-GroupDetail Inspector::DescribeGroup(const std::string& name) {
+GroupDetail Inspector::DescribeGroup(const std::string& name, bool local_only) {
   v1::DescribeGroupRequest request;
   request.set_name(name);
+  request.set_local_only(local_only);
   auto r = impl_->Call<v1::DescribeGroupResponse>(
       &v1::InspectionService::Stub::DescribeGroup, request);
   GroupDetail out;
   out.group = FromProto(r.group());
   for (const auto& m : r.members()) out.members.push_back(FromProto(m));
   for (const auto& op : r.in_flight()) out.in_flight.push_back(FromProto(op));
+  for (const auto& n : r.nodes()) out.nodes.push_back(FromProto(n));
+  return out;
+}
+
+std::vector<NodeInfo> Inspector::ListNodes() {
+  auto r = impl_->Call<v1::ListNodesResponse>(&v1::InspectionService::Stub::ListNodes,
+                                              v1::ListNodesRequest());
+  std::vector<NodeInfo> out;
+  for (const auto& n : r.nodes()) {
+    NodeInfo info;
+    info.name = n.name();
+    info.peer_address = n.peer_address();
+    info.self = n.self();
+    info.rendezvous_root = n.rendezvous_root();
+    info.version = n.version();
+    info.reachable = n.reachable();
+    info.error = n.error();
+    info.rtt_us = n.rtt_us();
+    info.groups.assign(n.groups().begin(), n.groups().end());
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+std::vector<GroupOp> Inspector::ListOps() {
+  auto r = impl_->Call<v1::ListOpsResponse>(&v1::InspectionService::Stub::ListOps,
+                                            v1::ListOpsRequest());
+  std::vector<GroupOp> out;
+  for (const auto& op : r.ops()) out.push_back(FromProto(op));
+  return out;
+}
+
+SessionDetail Inspector::DescribeSession(uint64_t session_id) {
+  v1::DescribeSessionRequest request;
+  request.set_session_id(session_id);
+  auto r = impl_->Call<v1::DescribeSessionResponse>(
+      &v1::InspectionService::Stub::DescribeSession, request);
+  SessionDetail out;
+  out.session = FromProto(r.session());
+  for (const auto& b : r.buffers()) out.buffers.push_back(FromProto(b));
+  for (const auto& rank : r.ranks()) {
+    out.ranks.push_back(SessionRank{rank.group(), rank.epoch(), rank.rank(), rank.world_size(),
+                                    convert::FromProto(rank.state()),
+                                    rank.last_completed_seq()});
+  }
+  for (const auto& op : r.ops()) out.ops.push_back(FromProto(op));
   return out;
 }
 

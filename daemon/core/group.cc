@@ -544,11 +544,12 @@ void Group::Run() {
       ready_.pop_front();
       executing_ = true;
       if (IsMultiNode() && !IsPointToPoint(op.arrivals[0].call.kind)) {
-        executing_view_ = InFlightView{op.seq, op.arrivals[0].call, op.ranks, {}, {}};
-        executing_since_ = Clock::time_point::max();
-        for (const Arrival& a : op.arrivals) {
-          executing_since_ = std::min(executing_since_, a.arrived);
-        }
+        executing_view_ = InFlightView{};
+        executing_view_->seq = op.seq;
+        executing_view_->call = op.arrivals[0].call;
+        executing_view_->arrived = op.ranks;
+        executing_arrived_at_.clear();
+        for (const Arrival& a : op.arrivals) executing_arrived_at_.push_back(a.arrived);
       }
       lock.unlock();
       Execute(op);
@@ -655,7 +656,11 @@ void Group::FinishOp(ReadyOp& op, Status status) {
       std::vector<uint32_t> done = op.ranks;
       if (IsMultiNode() && status.ok()) done = AllRanks(world_size_);
       for (uint32_t r : done) {
-        members_[r].last_completed_seq = std::max(members_[r].last_completed_seq, op.seq);
+        Member& m = members_[r];
+        if (op.seq > m.last_completed_seq) {
+          m.last_completed_seq = op.seq;
+          m.last_completed_kind = op.arrivals[0].call.kind;
+        }
       }
     }
     OpRecord& record = BeginRecordLocked(op.seq, op.arrivals[0].call);
@@ -821,11 +826,29 @@ GroupView Group::ViewLocked() const {
     v.completed_seq = std::min(v.completed_seq, m.last_completed_seq);
     v.members.push_back(MemberView{r, m.joined, m.alive || m.remote, m.session.id,
                                    m.session.identity.pid, m.session.identity.uid,
-                                   m.last_completed_seq, m.node, m.remote});
+                                   m.last_completed_seq, m.node, m.remote,
+                                   m.remote ? std::nullopt : m.last_completed_kind});
   }
+  if (network_) {
+    const Topology& t = network_->topology();
+    for (size_t k = 0; k < t.nodes.size(); ++k) {
+      v.nodes.push_back(NodeView{t.nodes[k], t.node_addresses[k], t.node_ranks[k], k == t.self});
+    }
+  }
+  // Collectives of a multi-node group: the other nodes' ranks.
+  auto add_elsewhere = [this](InFlightView& f) {
+    if (!IsMultiNode()) return;
+    for (uint32_t r = 0; r < world_size_; ++r) {
+      if (members_[r].remote) f.elsewhere.push_back(r);
+    }
+  };
   if (executing_view_) {
-    v.in_flight.push_back(*executing_view_);
-    v.in_flight.back().waiting = Millis(now - executing_since_);
+    InFlightView& f = v.in_flight.emplace_back(*executing_view_);
+    for (Clock::time_point at : executing_arrived_at_) {
+      f.arrived_waiting.push_back(Millis(now - at));
+      f.waiting = std::max(f.waiting, f.arrived_waiting.back());
+    }
+    add_elsewhere(f);
   }
   for (const auto& [seq, op] : pending_) {
     InFlightView f;
@@ -833,10 +856,12 @@ GroupView Group::ViewLocked() const {
     for (uint32_t r = 0; r < world_size_; ++r) {
       if (op.ranks[r]) {
         f.arrived.push_back(r);
+        f.arrived_waiting.push_back(Millis(now - op.ranks[r]->arrived));
         if (f.arrived.size() == 1) f.call = op.ranks[r]->call;
       }
     }
     f.missing = MissingLocked(op);
+    add_elsewhere(f);
     f.waiting = Millis(now - op.first_arrival);
     v.in_flight.push_back(std::move(f));
   }
@@ -849,6 +874,7 @@ GroupView Group::ViewLocked() const {
       f.arrived = {send ? key.first : key.second};
       f.missing = {send ? key.second : key.first};
       f.waiting = Millis(now - q->front().arrived);
+      f.arrived_waiting = {f.waiting};
       v.in_flight.push_back(std::move(f));
     }
   }

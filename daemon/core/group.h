@@ -65,13 +65,27 @@ struct MemberView {
   // by another daemon (their session, pid and progress are its to know).
   std::string node;
   bool remote = false;
+  // The collective of last_completed_seq (nullopt: none yet, or remote).
+  std::optional<CollectiveKind> last_completed_kind;
 };
 struct InFlightView {
   uint64_t seq = 0;
   CollectiveCall call;  // of the first rank that arrived
   std::vector<uint32_t> arrived;
+  std::vector<std::chrono::milliseconds> arrived_waiting;  // per arrived rank
+  // Ranks served here that have not arrived.
   std::vector<uint32_t> missing;
+  // Multi-node: the other nodes' ranks that did not arrive here (whether
+  // they arrived there is theirs to report).
+  std::vector<uint32_t> elsewhere;
   std::chrono::milliseconds waiting{0};
+};
+// A node of a multi-node group.
+struct NodeView {
+  std::string name;
+  std::string peer_address;
+  std::vector<uint32_t> ranks;
+  bool self = false;
 };
 struct GroupView {
   uint64_t id = 0;
@@ -85,6 +99,8 @@ struct GroupView {
   std::chrono::milliseconds age{0};
   std::vector<MemberView> members;
   std::vector<InFlightView> in_flight;
+  // Multi-node groups once READY (or BROKEN after): the topology's nodes.
+  std::vector<NodeView> nodes;
 };
 
 // A group's view together with its flight recorder, taken at one instant.
@@ -181,6 +197,7 @@ class Group : public std::enable_shared_from_this<Group> {
     JoinDone join_done;
     uint64_t next_seq = 0;
     uint64_t last_completed_seq = 0;
+    std::optional<CollectiveKind> last_completed_kind;
   };
   // Ops of one sequence number, until every rank arrived. ranks[r] is set
   // once rank r arrived; its `done` is null once it was answered (mismatch),
@@ -285,7 +302,7 @@ class Group : public std::enable_shared_from_this<Group> {
   // Multi-node: the op inside the engine and network, for inspection (its
   // local ranks arrived; the other nodes' are theirs to report).
   std::optional<InFlightView> executing_view_;
-  Clock::time_point executing_since_;
+  std::vector<Clock::time_point> executing_arrived_at_;  // per arrived rank
   std::deque<InTransit> transit_;     // posted cross-node transfers
   size_t transit_waiting_ = 0;        // taken by the transit thread
   bool transit_running_ = false;      // the transit thread exists

@@ -102,7 +102,26 @@ void ToProto(const GroupView& v, v1::GroupSummary* out) {
   out->set_age_ms(static_cast<uint64_t>(v.age.count()));
 }
 
-void ToProto(const GroupView& v, v1::DescribeGroupResponse* out) {
+void ToProto(const InFlightView& f, v1::InFlightOp* p) {
+  p->set_seq(f.seq);
+  p->set_kind(ToProto(f.call.kind));
+  p->set_dtype(ToProto(f.call.dtype));
+  p->set_count(f.call.count);
+  for (size_t i = 0; i < f.arrived.size(); ++i) {
+    p->add_arrived_ranks(f.arrived[i]);
+    v1::ArrivedRank* a = p->add_arrivals();
+    a->set_rank(f.arrived[i]);
+    if (i < f.arrived_waiting.size()) {
+      a->set_waiting_ms(static_cast<uint64_t>(f.arrived_waiting[i].count()));
+    }
+  }
+  for (uint32_t r : f.missing) p->add_missing_ranks(r);
+  for (uint32_t r : f.elsewhere) p->add_unknown_ranks(r);
+  p->set_waiting_ms(static_cast<uint64_t>(f.waiting.count()));
+}
+
+void ToProto(const GroupView& v, const std::string& self_node,
+             v1::DescribeGroupResponse* out) {
   ToProto(v, out->mutable_group());
   for (const MemberView& m : v.members) {
     v1::MemberInfo* p = out->add_members();
@@ -113,16 +132,29 @@ void ToProto(const GroupView& v, v1::DescribeGroupResponse* out) {
     p->set_uid(m.uid);
     p->set_last_completed_seq(m.last_completed_seq);
     p->set_alive(m.alive);
+    p->set_node(m.node.empty() ? self_node : m.node);
+    p->set_remote(m.remote);
+    if (m.last_completed_kind) p->set_last_completed_kind(ToProto(*m.last_completed_kind));
   }
-  for (const InFlightView& f : v.in_flight) {
-    v1::InFlightOp* p = out->add_in_flight();
-    p->set_seq(f.seq);
-    p->set_kind(ToProto(f.call.kind));
-    p->set_dtype(ToProto(f.call.dtype));
-    p->set_count(f.call.count);
-    for (uint32_t r : f.arrived) p->add_arrived_ranks(r);
-    for (uint32_t r : f.missing) p->add_missing_ranks(r);
-    p->set_waiting_ms(static_cast<uint64_t>(f.waiting.count()));
+  for (const InFlightView& f : v.in_flight) ToProto(f, out->add_in_flight());
+  if (v.nodes.empty()) {
+    v1::GroupNode* n = out->add_nodes();
+    n->set_name(self_node);
+    n->set_self(true);
+    n->set_answered(true);
+    n->set_state(ToProto(v.state));
+    for (const MemberView& m : v.members) {
+      if (!m.remote) n->add_ranks(m.rank);
+    }
+  }
+  for (const NodeView& node : v.nodes) {
+    v1::GroupNode* n = out->add_nodes();
+    n->set_name(node.name);
+    n->set_peer_address(node.peer_address);
+    n->set_self(node.self);
+    n->set_answered(node.self);
+    if (node.self) n->set_state(ToProto(v.state));
+    for (uint32_t r : node.ranks) n->add_ranks(r);
   }
 }
 

@@ -28,7 +28,12 @@ v1::ReduceOp ToProto(ReduceOp op);
 v1::CollectiveKind ToProto(CollectiveKind k);
 v1::GroupState ToProto(GroupState s);
 void ToProto(const GroupView& view, v1::GroupSummary* out);
-void ToProto(const GroupView& view, v1::DescribeGroupResponse* out);
+void ToProto(const InFlightView& op, v1::InFlightOp* out);
+// This daemon's own view (`self_node` is its node name): every member,
+// the in-flight ops it knows, and the group's nodes (only self on a single
+// node; a multi-node group's other nodes listed unanswered).
+void ToProto(const GroupView& view, const std::string& self_node,
+             v1::DescribeGroupResponse* out);
 // Times become wall-clock microseconds as read when `dump` was taken; fields
 // a kind does not use stay unset (UNSPECIFIED, no root/peer).
 void ToProto(const GroupDump& dump, v1::DumpGroupResponse* out);

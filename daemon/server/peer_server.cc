@@ -5,14 +5,15 @@
 
 #include "ccs/v1/peer.grpc.pb.h"
 #include "daemon/rendezvous/store_service.h"
+#include "daemon/server/convert.h"
 
 namespace ccs::server {
 namespace {
 
 class PeerService final : public v1::PeerService::CallbackService {
  public:
-  PeerService(PeerIdentity identity, bool root)
-      : identity_(std::move(identity)), root_(root) {}
+  PeerService(PeerIdentity identity, const GroupRegistry* groups, bool root)
+      : identity_(std::move(identity)), groups_(groups), root_(root) {}
 
   grpc::ServerUnaryReactor* GetNode(grpc::CallbackServerContext* context,
                                     const v1::GetNodeRequest*,
@@ -26,18 +27,30 @@ class PeerService final : public v1::PeerService::CallbackService {
     return reactor;
   }
 
+  grpc::ServerUnaryReactor* DescribeGroup(grpc::CallbackServerContext* context,
+                                          const v1::DescribeGroupRequest* request,
+                                          v1::DescribeGroupResponse* response) override {
+    StatusOr<std::shared_ptr<Group>> g = groups_->FindByName(request->name());
+    if (g.ok()) ToProto((*g)->View(), identity_.node_name, response);
+    auto* reactor = context->DefaultReactor();
+    reactor->Finish(ToGrpc(g.status()));
+    return reactor;
+  }
+
  private:
   const PeerIdentity identity_;
+  const GroupRegistry* const groups_;
   const bool root_;
 };
 
 }  // namespace
 
 StatusOr<std::unique_ptr<PeerServer>> PeerServer::Start(
-    const std::string& listen, PeerIdentity identity,
+    const std::string& listen, PeerIdentity identity, const GroupRegistry* groups,
     std::shared_ptr<rendezvous::MemoryStore> store) {
   std::unique_ptr<PeerServer> s(new PeerServer());
-  s->peer_service_ = std::make_unique<PeerService>(std::move(identity), store != nullptr);
+  s->peer_service_ =
+      std::make_unique<PeerService>(std::move(identity), groups, store != nullptr);
   grpc::ServerBuilder builder;
   builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &s->port_);
   builder.RegisterService(s->peer_service_.get());

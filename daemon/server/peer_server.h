@@ -10,6 +10,7 @@
 
 #include <grpcpp/server.h>
 
+#include "daemon/core/group_registry.h"
 #include "daemon/core/status.h"
 #include "daemon/rendezvous/memory_store.h"
 
@@ -23,11 +24,13 @@ struct PeerIdentity {
 
 class PeerServer {
  public:
-  // Listens on `listen` ("HOST:PORT") and serves PeerService, plus
-  // StoreService over `store` when it is not null. UNAVAILABLE naming the
-  // address when it cannot listen there.
+  // Listens on `listen` ("HOST:PORT") and serves PeerService over
+  // `groups` (which must outlive the server), plus StoreService over
+  // `store` when it is not null. UNAVAILABLE naming the address when it
+  // cannot listen there.
   static StatusOr<std::unique_ptr<PeerServer>> Start(const std::string& listen,
                                                      PeerIdentity identity,
+                                                     const GroupRegistry* groups,
                                                      std::shared_ptr<rendezvous::MemoryStore> store);
   ~PeerServer();
   int port() const { return port_; }

@@ -20,6 +20,14 @@ struct ServiceContext {
   CollectiveSubmitter* submitter = nullptr;
   PeerRegistry* peers = nullptr;
   std::vector<std::string> engines;
+  // This daemon's node name (config `node_name`, default: the host name),
+  // advertised peer address (empty without `peer_listen`), the cluster's
+  // rendezvous address (host:port; empty on a single node) and whether
+  // this daemon serves it.
+  std::string node_name;
+  std::string peer_address;
+  std::string rendezvous;
+  bool rendezvous_root = false;
   std::chrono::steady_clock::time_point started;
 };
 

@@ -1,20 +1,27 @@
 #include "client/cli/commands/commands.h"
-#include "client/cli/exit_codes.h"
 #include "client/cli/json_render.h"
 #include "client/cli/text_render.h"
 
 namespace ccs::cli {
 
-int RunDescribeGroup(const GlobalOptions& options, const std::string& name,
-                     std::ostream& out) {
-  auto inspector = ConnectInspector(options);
-  GroupDetail detail = inspector->DescribeGroup(name);
-  if (options.output == OutputFormat::kJson) {
-    out << GroupDetailJson(detail).dump(2) << '\n';
-  } else {
-    PrintGroupDetail(out, detail);
-  }
-  return kExitOk;
+Query DescribeGroupQuery(const std::string& name, bool local_only) {
+  return [name, local_only](Inspector& inspector) {
+    GroupDetail detail = inspector.DescribeGroup(name, local_only);
+    nlohmann::json doc = GroupDetailJson(detail);
+    return View{std::move(doc), [detail = std::move(detail)](std::ostream& out, bool wide) {
+                  PrintGroupDetail(out, detail, wide);
+                }};
+  };
+}
+
+Query DescribeSessionQuery(uint64_t session_id) {
+  return [session_id](Inspector& inspector) {
+    SessionDetail detail = inspector.DescribeSession(session_id);
+    nlohmann::json doc = SessionDetailJson(detail);
+    return View{std::move(doc), [detail = std::move(detail)](std::ostream& out, bool wide) {
+                  PrintSessionDetail(out, detail, wide);
+                }};
+  };
 }
 
 }  // namespace ccs::cli

@@ -1,47 +1,41 @@
 #include "client/cli/commands/commands.h"
-#include "client/cli/exit_codes.h"
 #include "client/cli/json_render.h"
 #include "client/cli/text_render.h"
 
 namespace ccs::cli {
+namespace {
+
+// A view of list `items` with document `to_doc` and printer `print`.
+template <typename T, typename ToDoc, typename Print>
+View ListView(std::vector<T> items, ToDoc to_doc, Print print) {
+  nlohmann::json doc = to_doc(items);
+  return View{std::move(doc), [items = std::move(items), print](std::ostream& out, bool wide) {
+                print(out, items, wide);
+              }};
+}
+
+}  // namespace
 
 std::unique_ptr<Inspector> ConnectInspector(const GlobalOptions& options) {
   return Inspector::Connect(InspectorOptions{options.address, options.timeout});
 }
 
-int RunGet(const GlobalOptions& options, Resource resource, std::ostream& out) {
-  auto inspector = ConnectInspector(options);
-  const bool json = options.output == OutputFormat::kJson;
+Query GetQuery(Resource resource) {
   switch (resource) {
-    case Resource::kGroups: {
-      auto groups = inspector->ListGroups();
-      if (json) {
-        out << GroupListJson(groups).dump(2) << '\n';
-      } else {
-        PrintGroups(out, groups);
-      }
-      break;
-    }
-    case Resource::kSessions: {
-      auto sessions = inspector->ListSessions();
-      if (json) {
-        out << SessionListJson(sessions).dump(2) << '\n';
-      } else {
-        PrintSessions(out, sessions);
-      }
-      break;
-    }
-    case Resource::kBuffers: {
-      auto buffers = inspector->ListBuffers();
-      if (json) {
-        out << BufferListJson(buffers).dump(2) << '\n';
-      } else {
-        PrintBuffers(out, buffers);
-      }
-      break;
-    }
+    case Resource::kGroups:
+      return [](Inspector& i) { return ListView(i.ListGroups(), GroupListJson, PrintGroups); };
+    case Resource::kSessions:
+      return [](Inspector& i) {
+        return ListView(i.ListSessions(), SessionListJson, PrintSessions);
+      };
+    case Resource::kBuffers:
+      return [](Inspector& i) { return ListView(i.ListBuffers(), BufferListJson, PrintBuffers); };
+    case Resource::kNodes:
+      return [](Inspector& i) { return ListView(i.ListNodes(), NodeListJson, PrintNodeList); };
+    case Resource::kOps:
+      return [](Inspector& i) { return ListView(i.ListOps(), OpListJson, PrintOps); };
   }
-  return kExitOk;
+  return nullptr;
 }
 
 }  // namespace ccs::cli

@@ -8,13 +8,13 @@ namespace {
 
 void Report(const GlobalOptions& options, std::ostream& out, const std::string& address,
             const std::string& service, bool serving, const std::string& reason) {
-  if (options.output == OutputFormat::kJson) {
-    out << HealthJson(address, serving, reason, service).dump(2) << '\n';
-    return;
-  }
-  out << (serving ? "SERVING" : "NOT_SERVING");
-  if (!reason.empty()) out << ": " << reason;
-  out << '\n';
+  Emit(options.output, HealthJson(address, serving, reason, service),
+       [&](std::ostream& o, bool) {
+         o << (serving ? "SERVING" : "NOT_SERVING");
+         if (!reason.empty()) o << ": " << reason;
+         o << '\n';
+       },
+       out);
 }
 
 }  // namespace

@@ -17,11 +17,8 @@ int RunVersion(const GlobalOptions& options, std::ostream& out, std::ostream& er
     err << "ccsctl: cannot get the daemon's version: " << e.what() << '\n';
     code = ExitCodeFor(e.code());
   }
-  if (options.output == OutputFormat::kJson) {
-    out << VersionJson(daemon).dump(2) << '\n';
-  } else {
-    PrintVersion(out, daemon);
-  }
+  Emit(options.output, VersionJson(daemon),
+       [&daemon](std::ostream& o, bool) { PrintVersion(o, daemon); }, out);
   return code;
 }
 

@@ -77,6 +77,19 @@ struct MemberInfo {
   // Sequence number of the last op this rank completed (0: none).
   uint64_t last_completed_seq = 0;
   bool alive = false;
+  // The node whose daemon serves the rank.
+  std::string node;
+  // Served by a daemon that was not heard from (local_only, or its node did
+  // not answer): session, pid, uid and progress are unknown (0).
+  bool remote = false;
+  // The collective of last_completed_seq (nullopt: none, or not known).
+  std::optional<CollectiveKind> last_completed_kind;
+};
+
+// A rank inside an in-flight op, and for how long it has waited there.
+struct ArrivedRank {
+  uint32_t rank = 0;
+  uint64_t waiting_ms = 0;
 };
 
 // One sequence number of a group that some ranks have started and others
@@ -90,12 +103,69 @@ struct InFlightOp {
   std::vector<uint32_t> missing_ranks;
   // Milliseconds since the first rank arrived.
   uint64_t waiting_ms = 0;
+  // The arrived ranks with how long each has waited, in rank order.
+  std::vector<ArrivedRank> arrivals;
+  // Ranks of nodes that did not answer: whether they arrived is unknown.
+  std::vector<uint32_t> unknown_ranks;
 };
 
+// A node of a group, as the asked daemon reached it.
+struct GroupNode {
+  std::string name;
+  std::string peer_address;  // empty on a single node
+  bool self = false;         // the daemon that answered
+  bool answered = false;     // its view is part of the description
+  std::string error;         // why not
+  std::optional<GroupState> state;
+  std::vector<uint32_t> ranks;
+};
+
+// A group as its daemons see it: for a multi-node group the asked daemon
+// merges in what every other node of the group told it.
 struct GroupDetail {
   GroupSummary group;
-  std::vector<MemberInfo> members;
-  std::vector<InFlightOp> in_flight;
+  std::vector<MemberInfo> members;     // rank order
+  std::vector<InFlightOp> in_flight;   // oldest collective first, then channels
+  std::vector<GroupNode> nodes;        // node order
+};
+
+// A node the daemon knows: itself, or one of its multi-node groups' nodes
+// (or the rendezvous root), as it answered when asked.
+struct NodeInfo {
+  std::string name;
+  std::string peer_address;  // empty for a daemon without peers
+  bool self = false;
+  bool rendezvous_root = false;
+  std::string version;
+  bool reachable = false;
+  std::string error;          // why not reachable, or a name mismatch
+  uint64_t rtt_us = 0;        // round trip of asking it
+  std::vector<std::string> groups;  // this daemon's groups with ranks there
+};
+
+// An in-flight op of a named group.
+struct GroupOp {
+  std::string group;
+  uint64_t epoch = 0;
+  InFlightOp op;
+};
+
+// A rank a session holds.
+struct SessionRank {
+  std::string group;
+  uint64_t epoch = 0;
+  uint32_t rank = 0;
+  uint32_t world_size = 0;
+  std::optional<GroupState> state;
+  uint64_t last_completed_seq = 0;
+};
+
+struct SessionDetail {
+  SessionInfo session;
+  std::vector<BufferInfo> buffers;
+  std::vector<SessionRank> ranks;
+  // In-flight ops of its groups that one of its ranks is in or awaited by.
+  std::vector<GroupOp> ops;
 };
 
 // One rank's arrival at a recorded op.
@@ -168,10 +238,19 @@ class Inspector {
   std::vector<SessionInfo> ListSessions();
   std::vector<BufferInfo> ListBuffers();
   std::vector<GroupSummary> ListGroups();
-  GroupDetail DescribeGroup(const std::string& name);
+  // A multi-node group is described across its nodes (the daemon asks
+  // the others, a few seconds at most) unless `local_only`.
+  GroupDetail DescribeGroup(const std::string& name, bool local_only = false);
   // The flight recorder of the current group named `name` (NOT_FOUND if
   // there is none).
   GroupDump DumpGroup(const std::string& name);
+  // This daemon first, then the other nodes it knows, each asked by the
+  // daemon (a few seconds at most).
+  std::vector<NodeInfo> ListNodes();
+  // Every in-flight op of every group, as this daemon sees it.
+  std::vector<GroupOp> ListOps();
+  // NOT_FOUND when the daemon has no session `session_id`.
+  SessionDetail DescribeSession(uint64_t session_id);
   // grpc.health.v1 Check of `service`. A daemon that does not serve the
   // health service at all is SERVING if it answers GetVersion. Throws when
   // the daemon cannot be reached, and NOT_FOUND when it does not know the

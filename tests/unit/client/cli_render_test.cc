@@ -1,11 +1,16 @@
+#include <yaml-cpp/yaml.h>
+
 #include <catch2/catch.hpp>
 #include <sstream>
 
+#include "client/cli/commands/commands.h"
 #include "client/cli/exit_codes.h"
 #include "client/cli/format.h"
 #include "client/cli/json_render.h"
 #include "client/cli/table.h"
+#include "client/cli/output.h"
 #include "client/cli/text_render.h"
+#include "client/cli/yaml_render.h"
 
 namespace ccs::cli {
 namespace {
@@ -67,7 +72,21 @@ GroupDetail SampleGroup() {
   d.group.state = GroupState::kReady;
   d.group.world_size = 4;
   d.group.joined = 4;
-  d.members.push_back(MemberInfo{0, true, 11, 100, 1000, 12, true});
+  for (uint32_t r = 0; r < 4; ++r) {
+    MemberInfo m;
+    m.rank = r;
+    m.joined = true;
+    m.session_id = 11 + r;
+    m.pid = 100 + static_cast<int32_t>(r);
+    m.uid = 1000;
+    m.last_completed_seq = 12;
+    m.last_completed_kind = CollectiveKind::kBroadcast;
+    m.alive = true;
+    m.node = r < 2 ? "n0" : "n1";
+    d.members.push_back(m);
+  }
+  d.nodes.push_back(GroupNode{"n0", "10.0.0.1:7000", true, true, "", GroupState::kReady, {0, 1}});
+  d.nodes.push_back(GroupNode{"n1", "10.0.0.2:7000", false, true, "", GroupState::kReady, {2, 3}});
   InFlightOp op;
   op.seq = 13;
   op.kind = CollectiveKind::kAllReduce;
@@ -76,6 +95,7 @@ GroupDetail SampleGroup() {
   op.arrived_ranks = {0, 1, 3};
   op.missing_ranks = {2};
   op.waiting_ms = 12300;
+  op.arrivals = {{0, 12300}, {1, 9000}, {3, 40}};
   d.in_flight.push_back(op);
   return d;
 }
@@ -92,6 +112,12 @@ TEST_CASE("group JSON carries the api version and stable snake_case fields", "[c
   REQUIRE(doc["in_flight"][0]["collective"] == "all_reduce");
   REQUIRE(doc["in_flight"][0]["missing_ranks"] == nlohmann::json::array({2}));
   REQUIRE(doc["in_flight"][0]["waiting_ms"] == 12300);
+  REQUIRE(doc["in_flight"][0]["arrivals"][1] == nlohmann::json({{"rank", 1}, {"waiting_ms", 9000}}));
+  REQUIRE(doc["in_flight"][0]["unknown_ranks"] == nlohmann::json::array());
+  REQUIRE(doc["members"][2]["node"] == "n1");
+  REQUIRE(doc["members"][2]["last_completed_collective"] == "broadcast");
+  REQUIRE(doc["nodes"][1]["peer_address"] == "10.0.0.2:7000");
+  REQUIRE(doc["nodes"][1]["ranks"] == nlohmann::json::array({2, 3}));
 }
 
 TEST_CASE("enum values the daemon sent but ccsctl does not know are null", "[cli]") {
@@ -105,6 +131,55 @@ TEST_CASE("list documents wrap their items under a plural key", "[cli]") {
   REQUIRE(BufferListJson({})["kind"] == "BufferList");
   REQUIRE(VersionJson(std::nullopt)["daemon"].is_null());
   REQUIRE(HealthJson("unix:///x", true, "")["status"] == "SERVING");
+  REQUIRE(NodeListJson({NodeInfo{}})["kind"] == "NodeList");
+  REQUIRE(OpListJson({GroupOp{"g", 2, InFlightOp{}}})["ops"][0]["epoch"] == 2);
+  REQUIRE(SessionDetailJson(SessionDetail{})["kind"] == "Session");
+}
+
+TEST_CASE("yaml output is the json document, strings that look like other types quoted",
+          "[cli]") {
+  const nlohmann::json doc = {{"api_version", "ccs.v1"},
+                              {"name", "123"},
+                              {"word", "yes"},
+                              {"empty", ""},
+                              {"count", 7},
+                              {"ok", true},
+                              {"none", nullptr},
+                              {"list", nlohmann::json::array({1, 2})},
+                              {"nothing", nlohmann::json::array()}};
+  const std::string yaml = ToYaml(doc);
+  INFO(yaml);
+  const YAML::Node back = YAML::Load(yaml);
+  REQUIRE(back["api_version"].as<std::string>() == "ccs.v1");
+  REQUIRE(yaml.find("name: \"123\"") != std::string::npos);
+  REQUIRE(yaml.find("word: \"yes\"") != std::string::npos);
+  REQUIRE(yaml.find("empty: \"\"") != std::string::npos);
+  REQUIRE(yaml.find("count: 7") != std::string::npos);
+  REQUIRE(yaml.find("ok: true") != std::string::npos);
+  REQUIRE(back["none"].IsNull());
+  REQUIRE(back["list"].size() == 2);
+  REQUIRE(back["nothing"].IsSequence());
+  REQUIRE(back["nothing"].size() == 0);
+}
+
+TEST_CASE("watch compares documents without their time-only fields", "[cli]") {
+  nlohmann::json a = GroupDetailJson(SampleGroup());
+  GroupDetail later = SampleGroup();
+  later.group.age_ms += 1000;
+  later.in_flight[0].waiting_ms += 1000;
+  later.in_flight[0].arrivals[0].waiting_ms += 1000;
+  REQUIRE(StableContent(a) == StableContent(GroupDetailJson(later)));
+  later.in_flight[0].missing_ranks.clear();
+  REQUIRE(StableContent(a) != StableContent(GroupDetailJson(later)));
+}
+
+TEST_CASE("output formats parse by name", "[cli]") {
+  OutputFormat f = OutputFormat::kTable;
+  REQUIRE(ParseOutputFormat("wide", f));
+  REQUIRE(f == OutputFormat::kWide);
+  REQUIRE(ParseOutputFormat("yaml", f));
+  REQUIRE(f == OutputFormat::kYaml);
+  REQUIRE_FALSE(ParseOutputFormat("xml", f));
 }
 
 TEST_CASE("describe group names who is missing from which op, for how long", "[cli]") {
@@ -116,6 +191,27 @@ TEST_CASE("describe group names who is missing from which op, for how long", "[c
   REQUIRE_THAT(text, Catch::Contains("WAITING-FOR"));
   REQUIRE_THAT(text, Catch::Contains("13   all_reduce  float32  1024   0-1,3    2"));
   REQUIRE_THAT(text, Catch::Contains("12.3s"));
+  // The oldest op: every rank, the missing one with its node, pid and the
+  // last op it completed.
+  REQUIRE_THAT(text, Catch::Contains("Oldest in-flight op: seq 13 all_reduce, waiting 12.3s, "
+                                     "missing rank 2"));
+  REQUIRE_THAT(text, Catch::Contains("2     n1    102  13       NO       -        12 (broadcast)"));
+  REQUIRE_THAT(text, Catch::Contains("1     n0    101  12       yes      9s"));
+}
+
+TEST_CASE("ranks of nodes that did not answer are shown as unknown", "[cli]") {
+  GroupDetail d = SampleGroup();
+  d.nodes[1].answered = false;
+  d.nodes[1].error = "DEADLINE_EXCEEDED: node at 10.0.0.2:7000 did not answer";
+  d.in_flight[0].missing_ranks = {};
+  d.in_flight[0].unknown_ranks = {2};
+  std::ostringstream out;
+  PrintGroupDetail(out, d, /*wide=*/true);
+  INFO(out.str());
+  REQUIRE_THAT(out.str(), Catch::Contains("no: DEADLINE_EXCEEDED"));
+  REQUIRE_THAT(out.str(), Catch::Contains("10.0.0.2:7000"));
+  REQUIRE_THAT(out.str(), Catch::Contains("? 2"));
+  REQUIRE_THAT(out.str(), Catch::Contains("? (node did not answer)"));
 }
 
 }  // namespace
