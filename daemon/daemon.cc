@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <map>
+
 #include "daemon/rendezvous/address.h"
 
 namespace ccs {
@@ -16,7 +18,7 @@ Daemon::Daemon(const Config& config)
     : config_(config),
       metrics_(server::DaemonVersion(), server::DaemonGitCommit()),
       engine_(MakeHostEngine(HostEngineOptions{config.host_threads})),
-      cluster_(cluster::SetUpCluster(config, engine_.get())),
+      cluster_(cluster::SetUpCluster(config, engine_.get(), &metrics_)),
       buffers_(config.limits),
       groups_(engine_.get(), config, &metrics_,
               cluster_.ok() ? cluster_.value().cluster.get() : nullptr),
@@ -121,6 +123,15 @@ GaugeValues Daemon::SampleGauges() const {
     ++g.buffers;
     g.mapped_bytes += b.size;
   }
+  std::map<std::string, bool> links;
+  for (const auto& group : groups_.List()) {
+    const GroupView view = group->View();
+    for (const NodeView& node : view.nodes) {
+      if (node.self) continue;
+      links[node.name] = links[node.name] || view.state == GroupState::kReady;
+    }
+  }
+  g.peer_links.assign(links.begin(), links.end());
   return g;
 }
 

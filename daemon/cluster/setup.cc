@@ -19,7 +19,7 @@ std::string HostName() {
 
 }  // namespace
 
-StatusOr<ClusterSetup> SetUpCluster(const Config& config, Engine* local) {
+StatusOr<ClusterSetup> SetUpCluster(const Config& config, Engine* local, LinkObserver* links) {
   ClusterSetup setup;
   setup.node_name = config.node_name.empty() ? HostName() : config.node_name;
   setup.peer_advertise = config.peer_advertise.empty() ? config.peer_listen : config.peer_advertise;
@@ -54,6 +54,7 @@ StatusOr<ClusterSetup> SetUpCluster(const Config& config, Engine* local) {
   options.peer_address = advertised.value().GrpcTarget();
   options.data_host = host;
   options.op_timeout = std::chrono::milliseconds(config.op_timeout_ms);
+  options.link_observer = links;
   setup.cluster = MakeStoreCluster(std::move(store), local, std::move(options));
   return setup;
 }

@@ -6,6 +6,7 @@
 
 #include "daemon/core/cluster.h"
 #include "daemon/core/config.h"
+#include "daemon/core/link_observer.h"
 #include "daemon/engine/engine.h"
 #include "daemon/rendezvous/memory_store.h"
 
@@ -23,7 +24,9 @@ struct ClusterSetup {
 
 // INVALID_ARGUMENT naming the option when `rendezvous`, `peer_listen` and
 // `peer_advertise` do not fit together. Never blocks: the store of a
-// non-root daemon connects lazily. `local` must outlive the cluster.
-StatusOr<ClusterSetup> SetUpCluster(const Config& config, Engine* local);
+// non-root daemon connects lazily. `local` and `links` (may be null: no
+// network metrics) must outlive the cluster.
+StatusOr<ClusterSetup> SetUpCluster(const Config& config, Engine* local,
+                                    LinkObserver* links = nullptr);
 
 }  // namespace ccs::cluster

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "daemon/core/cluster.h"
+#include "daemon/core/link_observer.h"
 #include "daemon/engine/engine.h"
 #include "daemon/rendezvous/store.h"
 
@@ -24,6 +25,9 @@ struct ClusterOptions {
   std::chrono::milliseconds op_timeout{300'000};
   // Pipelining unit of large ops between nodes.
   size_t chunk_bytes = size_t{4} << 20;
+  // Told about every network step of every group; may be null. Must
+  // outlive the cluster and its groups.
+  LinkObserver* link_observer = nullptr;
 };
 
 // `store` is shared with the caller; `local` executes node steps and must

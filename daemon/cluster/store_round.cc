@@ -1,5 +1,7 @@
 #include "daemon/cluster/store_round.h"
 
+#include "daemon/cluster/metered_node_comm.h"
+
 #include <charconv>
 
 #include "daemon/cluster/group_network.h"
@@ -121,6 +123,7 @@ class StoreRound final : public FormationRound {
                                deadline - Clock::now()),
                            std::chrono::milliseconds(1));
       ASSIGN_OR_RETURN(comm, gloo_engine::ConnectNodeComm(store_, o));
+      comm = MeterNodeComm(std::move(comm), options_.link_observer);
     }
     return MakeGlooGroupNetwork(std::move(topo), std::move(comm), store_, local_, options_,
                                 keys_, epoch_);

@@ -84,11 +84,43 @@ void MetricsRegistry::RecordOp(CollectiveKind kind, StatusCode code, uint64_t by
   m.ops[c].fetch_add(1, kRelaxed);
   if (code != StatusCode::kOk) return;
   m.bytes.fetch_add(bytes, kRelaxed);
+  m.duration.Add(seconds);
+}
+
+void MetricsRegistry::OnNetworkStep(const NetworkStep& step) {
+  if (!step.ok) {
+    network_.failed.fetch_add(1, kRelaxed);
+    return;
+  }
+  network_.ok.fetch_add(1, kRelaxed);
+  network_.sent.fetch_add(step.sent_bytes, kRelaxed);
+  network_.received.fetch_add(step.received_bytes, kRelaxed);
+  network_.duration.Add(step.seconds);
+}
+
+void MetricsRegistry::Histogram::Add(double seconds) {
   if (seconds < 0) seconds = 0;
   size_t bucket = 0;
   while (bucket < kDurationBuckets.size() && seconds > kDurationBuckets[bucket]) ++bucket;
-  m.buckets[bucket].fetch_add(1, kRelaxed);
-  m.duration_ns.fetch_add(static_cast<uint64_t>(seconds * 1e9), kRelaxed);
+  buckets[bucket].fetch_add(1, kRelaxed);
+  sum_ns.fetch_add(static_cast<uint64_t>(seconds * 1e9), kRelaxed);
+}
+
+void MetricsRegistry::Histogram::Render(std::string& out, const std::string& name,
+                                        const std::string& labels) const {
+  std::array<uint64_t, kBuckets> counts;
+  uint64_t total = 0;
+  for (size_t b = 0; b < kBuckets; ++b) total += counts[b] = buckets[b].load(kRelaxed);
+  if (total == 0) return;
+  const std::string prefix = labels.empty() ? "" : labels + ",";
+  uint64_t cumulative = 0;
+  for (size_t b = 0; b < kBuckets; ++b) {
+    cumulative += counts[b];
+    const std::string le = b < kDurationBuckets.size() ? Number(kDurationBuckets[b]) : "+Inf";
+    Sample(out, name + "_bucket", prefix + Label("le", le), std::to_string(cumulative));
+  }
+  Sample(out, name + "_sum", labels, Number(sum_ns.load(kRelaxed) / 1e9));
+  Sample(out, name + "_count", labels, std::to_string(total));
 }
 
 std::string MetricsRegistry::Render() const {
@@ -97,9 +129,11 @@ std::string MetricsRegistry::Render() const {
   Header(out, "ccs_build_info", "gauge", "Version of this ccsd; always 1.");
   Sample(out, "ccs_build_info",
          Label("git_commit", git_commit_) + "," + Label("version", version_), "1");
+  const GaugeValues g = gauges_ ? gauges_() : GaugeValues{};
   RenderOps(out);
   RenderDurations(out);
-  RenderGauges(out);
+  RenderNetwork(out, g);
+  RenderGauges(out, g);
   return out;
 }
 
@@ -130,29 +164,36 @@ void MetricsRegistry::RenderDurations(std::string& out) const {
   Header(
       out, name.c_str(), "histogram",
       "Seconds from an op's first rank arriving to its completion, ops that completed.");
-  for (size_t k = 0; k < kKinds; ++k) {
-    const PerKind& m = kinds_[k];
-    std::array<uint64_t, kBuckets> counts;
-    uint64_t total = 0;
-    for (size_t b = 0; b < kBuckets; ++b)
-      total += counts[b] = m.buckets[b].load(kRelaxed);
-    if (total == 0) continue;
-    const std::string collective = CollectiveLabel(k);
-    uint64_t cumulative = 0;
-    for (size_t b = 0; b < kBuckets; ++b) {
-      cumulative += counts[b];
-      const std::string le =
-          b < kDurationBuckets.size() ? Number(kDurationBuckets[b]) : "+Inf";
-      Sample(out, name + "_bucket", collective + "," + Label("le", le),
-             std::to_string(cumulative));
-    }
-    Sample(out, name + "_sum", collective, Number(m.duration_ns.load(kRelaxed) / 1e9));
-    Sample(out, name + "_count", collective, std::to_string(total));
+  for (size_t k = 0; k < kKinds; ++k) kinds_[k].duration.Render(out, name, CollectiveLabel(k));
+}
+
+void MetricsRegistry::RenderNetwork(std::string& out, const GaugeValues& g) const {
+  Header(out, "ccs_network_steps_total", "counter",
+         "Calls into the network between daemons (a collective step among the nodes of a "
+         "group, or one point-to-point transfer), by outcome.");
+  Sample(out, "ccs_network_steps_total", Label("status", "ok"),
+         std::to_string(network_.ok.load(kRelaxed)));
+  Sample(out, "ccs_network_steps_total", Label("status", "error"),
+         std::to_string(network_.failed.load(kRelaxed)));
+  Header(out, "ccs_network_payload_bytes_total", "counter",
+         "Payload bytes this node handed to (sent) or got from (received) network steps "
+         "that succeeded; bytes on the wire depend on the algorithm.");
+  Sample(out, "ccs_network_payload_bytes_total", Label("direction", "sent"),
+         std::to_string(network_.sent.load(kRelaxed)));
+  Sample(out, "ccs_network_payload_bytes_total", Label("direction", "received"),
+         std::to_string(network_.received.load(kRelaxed)));
+  const std::string name = "ccs_network_step_duration_seconds";
+  Header(out, name.c_str(), "histogram", "Seconds per network step that succeeded.");
+  network_.duration.Render(out, name, "");
+  Header(out, "ccs_peer_link_up", "gauge",
+         "Per other node of this daemon's multi-node groups: 1 while one of those groups is "
+         "READY, 0 once they are all broken or forming.");
+  for (const auto& [node, up] : g.peer_links) {
+    Sample(out, "ccs_peer_link_up", Label("node", node), up ? "1" : "0");
   }
 }
 
-void MetricsRegistry::RenderGauges(std::string& out) const {
-  const GaugeValues g = gauges_ ? gauges_() : GaugeValues{};
+void MetricsRegistry::RenderGauges(std::string& out, const GaugeValues& g) const {
   Header(out, "ccs_groups", "gauge", "Groups of this daemon by state.");
   for (size_t s = 0; s < g.groups_by_state.size(); ++s) {
     Sample(out, "ccs_groups", Label("state", GroupStateName(static_cast<GroupState>(s))),

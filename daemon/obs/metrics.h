@@ -14,6 +14,18 @@
 //                                                that completed
 //   ccs_groups{state}                            gauge, current groups
 //   ccs_sessions, ccs_buffers, ccs_mapped_bytes  gauges
+// Links to the other nodes of multi-node groups:
+//   ccs_network_steps_total{status}              counter, calls into the
+//                                                network between daemons
+//                                                (status ok|error)
+//   ccs_network_payload_bytes_total{direction}   counter, payload bytes
+//                                                this node sent|received in
+//                                                steps that succeeded
+//   ccs_network_step_duration_seconds            histogram, steps that
+//                                                succeeded
+//   ccs_peer_link_up{node}                       gauge, per node of this
+//                                                daemon's multi-node groups:
+//                                                1 while one of them is READY
 // Gauges are read from a GaugeSource at scrape time; counters are updated
 // by OnOpFinished with relaxed atomics (no lock).
 //
@@ -26,7 +38,10 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "daemon/core/link_observer.h"
 #include "daemon/core/op_observer.h"
 #include "daemon/core/status.h"
 #include "daemon/core/types.h"
@@ -39,9 +54,12 @@ struct GaugeValues {
   uint64_t sessions = 0;
   uint64_t buffers = 0;
   uint64_t mapped_bytes = 0;
+  // Other nodes of this daemon's multi-node groups, by name: whether one
+  // of those groups is READY.
+  std::vector<std::pair<std::string, bool>> peer_links;
 };
 
-class MetricsRegistry final : public OpObserver {
+class MetricsRegistry final : public OpObserver, public LinkObserver {
  public:
   using GaugeSource = std::function<GaugeValues()>;
 
@@ -61,6 +79,8 @@ class MetricsRegistry final : public OpObserver {
   void OnOpFinished(const OpRecord& record) override;
   // The same, from its parts: `seconds` from first arrival to completion.
   void RecordOp(CollectiveKind kind, StatusCode code, uint64_t bytes, double seconds);
+  // LinkObserver: counts one network step (non-blocking).
+  void OnNetworkStep(const NetworkStep& step) override;
 
   // The whole exposition, text format 0.0.4, '\n'-terminated lines. Series
   // of ops appear once the first op of their collective (and status) has
@@ -72,21 +92,37 @@ class MetricsRegistry final : public OpObserver {
   static constexpr size_t kCodes = 15;  // StatusCode values 0..14
   static constexpr size_t kBuckets = kDurationBuckets.size() + 1;  // + Inf
 
+  // A duration histogram: per-bucket counts (not cumulative) and the sum.
+  struct Histogram {
+    std::array<std::atomic<uint64_t>, kBuckets> buckets{};
+    std::atomic<uint64_t> sum_ns{0};
+    void Add(double seconds);
+    // `name`_bucket/_sum/_count samples with `labels`; nothing when empty.
+    void Render(std::string& out, const std::string& name, const std::string& labels) const;
+  };
   struct PerKind {
     std::array<std::atomic<uint64_t>, kCodes> ops{};
     std::atomic<uint64_t> bytes{0};
-    std::array<std::atomic<uint64_t>, kBuckets> buckets{};  // not cumulative
-    std::atomic<uint64_t> duration_ns{0};
+    Histogram duration;
+  };
+  struct Network {
+    std::atomic<uint64_t> ok{0};
+    std::atomic<uint64_t> failed{0};
+    std::atomic<uint64_t> sent{0};
+    std::atomic<uint64_t> received{0};
+    Histogram duration;
   };
 
   void RenderOps(std::string& out) const;
   void RenderDurations(std::string& out) const;
-  void RenderGauges(std::string& out) const;
+  void RenderNetwork(std::string& out, const GaugeValues& g) const;
+  void RenderGauges(std::string& out, const GaugeValues& g) const;
 
   const std::string version_;
   const std::string git_commit_;
   GaugeSource gauges_;
   std::array<PerKind, kKinds> kinds_;
+  Network network_;
 };
 
 // `value` with '\\', '"' and newlines escaped for a label value.

@@ -1,11 +1,14 @@
 // Prometheus /metrics of a live daemon: promtool accepts the exposition, and
 // the counters and gauges follow real ops of real client processes.
+#include <signal.h>
+
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "harness/cluster_processes.h"
 #include "harness/ctl.h"
 #include "harness/daemon_log.h"
 #include "harness/daemon_process.h"
@@ -116,6 +119,54 @@ TEST_CASE("promtool accepts a live /metrics and the op counters move", "[metrics
   CHECK(SampleValue(after, "ccs_sessions") == 2);
   CHECK(SampleValue(after, "ccs_buffers") == 4);  // two per rank still running
   CHECK(SampleValue(after, "ccs_mapped_bytes") >= 4 * kOpBytes);
+}
+
+TEST_CASE("links between nodes are metered: network steps, payload bytes, peer links up",
+          "[metrics][multinode]") {
+  ClusterOptions options;
+  options.nodes = 2;
+  options.extra_args = {"--metrics-listen", "127.0.0.1:0"};
+  ClusterProcesses cluster(options);
+  const std::string address = LoggedAddress(cluster.node(0), kMetricsMarker);
+  REQUIRE(!address.empty());
+  const std::string before = RequireMetrics(address);
+  CHECK(SampleValue(before, R"(ccs_network_steps_total{status="ok"})") == 0);
+  CHECK(before.find("ccs_peer_link_up{") == std::string::npos);
+
+  // Three verified all_reduces of 4 ranks, 2 per node.
+  RankProcesses ranks;
+  for (uint32_t r = 0; r < 4; ++r) {
+    ranks.Start(RankArgs("ops", cluster.node(r / 2), "linked", 4, r, {"--ops", "3", "--hold"}));
+  }
+  for (size_t i = 0; i < 4; ++i) REQUIRE(ranks.WaitForOutput(i, "HOLDING", std::chrono::seconds(60)));
+  for (size_t i = 0; i < 4; ++i) {
+    for (const char* step : {"op1", "op2", "op3"}) RequireCode(ranks.Peek(i), step, "OK");
+  }
+  const std::string after = RequireMetrics(address);
+  RequirePromtoolAccepts(after);
+  INFO(after);
+  // Each all_reduce: a header exchange and the data step, at least.
+  CHECK(SampleValue(after, R"(ccs_network_steps_total{status="ok"})") >= 6);
+  CHECK(SampleValue(after, R"(ccs_network_steps_total{status="error"})") == 0);
+  CHECK(SampleValue(after, R"(ccs_network_payload_bytes_total{direction="sent"})") >=
+        3 * kOpBytes);
+  CHECK(SampleValue(after, R"(ccs_network_payload_bytes_total{direction="received"})") >=
+        3 * kOpBytes);
+  CHECK(SampleValue(after, R"(ccs_network_step_duration_seconds_count)") >= 6);
+  CHECK(SampleValue(after, R"(ccs_peer_link_up{node="n1"})") == 1);
+
+  // Rank 0 dies: the group breaks, and with it the only READY group that
+  // links n0 to n1.
+  ranks.Signal(0, SIGKILL);
+  std::string down;
+  const bool seen = PollUntil(
+      [&] {
+        down = RequireMetrics(address);
+        return SampleValue(down, R"(ccs_peer_link_up{node="n1"})") == 0;
+      },
+      std::chrono::seconds(60));
+  INFO(down);
+  CHECK(seen);
 }
 
 TEST_CASE("the metrics listener serves /metrics only", "[metrics]") {

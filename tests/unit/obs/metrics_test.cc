@@ -98,6 +98,29 @@ TEST_CASE("Gauges come from the source at render time", "[metrics]") {
   CHECK(HasLine(text, "ccs_mapped_bytes 1048576"));
 }
 
+TEST_CASE("Network steps move the link counters; peer links come from the source",
+          "[metrics]") {
+  MetricsRegistry registry("1", "x");
+  GaugeValues values;
+  values.peer_links = {{"n1", true}, {"n\"2", false}};
+  registry.SetGaugeSource([&] { return values; });
+  registry.OnNetworkStep(NetworkStep{1024, 2048, 0.003, true});
+  registry.OnNetworkStep(NetworkStep{10, 0, 0.5, true});
+  registry.OnNetworkStep(NetworkStep{999, 999, 9, false});
+  const std::string text = registry.Render();
+  INFO(text);
+  CHECK(HasLine(text, "ccs_network_steps_total{status=\"ok\"} 2"));
+  CHECK(HasLine(text, "ccs_network_steps_total{status=\"error\"} 1"));
+  CHECK(HasLine(text, "ccs_network_payload_bytes_total{direction=\"sent\"} 1034"));
+  CHECK(HasLine(text, "ccs_network_payload_bytes_total{direction=\"received\"} 2048"));
+  CHECK(HasLine(text, "ccs_network_step_duration_seconds_count 2"));
+  CHECK(HasLine(text, "ccs_network_step_duration_seconds_bucket{le=\"0.0025\"} 0"));
+  CHECK(HasLine(text, "ccs_network_step_duration_seconds_bucket{le=\"0.005\"} 1"));
+  CHECK(HasLine(text, "ccs_network_step_duration_seconds_bucket{le=\"+Inf\"} 2"));
+  CHECK(HasLine(text, "ccs_peer_link_up{node=\"n1\"} 1"));
+  CHECK(HasLine(text, "ccs_peer_link_up{node=\"n\\\"2\"} 0"));
+}
+
 TEST_CASE("Every sample belongs to a family declared before it", "[metrics]") {
   MetricsRegistry registry("1", "x");
   for (size_t k = 0; k < 14; ++k) {
