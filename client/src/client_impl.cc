@@ -147,6 +147,27 @@ std::unique_ptr<Group> ClientImpl::JoinGroup(const std::string& name, uint32_t w
   return group;
 }
 
+std::unique_ptr<Group> ClientImpl::JoinSubgroup(uint64_t parent_id,
+                                                const std::vector<uint32_t>& parent_ranks,
+                                                const std::string& name, uint64_t split_seq,
+                                                std::chrono::milliseconds timeout) {
+  v1::JoinSubgroupRequest request;
+  request.set_session_id(hello().session_id);
+  request.set_parent_group_id(parent_id);
+  for (uint32_t r : parent_ranks) request.add_parent_ranks(r);
+  request.set_name(name);
+  request.set_split_seq(split_seq);
+  request.set_timeout_ms(TimeoutMs(timeout));
+  v1::JoinGroupResponse response;
+  Invoke("JoinSubgroup", OpDeadline(timeout), [&](grpc::ClientContext* context) {
+    return groups_->JoinSubgroup(context, request, &response);
+  });
+  std::unique_ptr<Group> group(new Group(this, name, response.group_id(), response.epoch(),
+                                         response.rank(), response.world_size()));
+  ++live_groups_;
+  return group;
+}
+
 void ClientImpl::LeaveGroup(uint64_t group_id) {
   if (session_->Lost()) return;  // the daemon dropped us from every group
   v1::LeaveGroupRequest request;

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ccs/buffer.h"
 #include "ccs/client.h"
@@ -53,6 +54,11 @@ class ClientImpl {
   std::unique_ptr<Group> JoinGroup(const std::string& name, uint32_t world_size,
                                    uint32_t rank, std::chrono::milliseconds timeout);
 
+  // For Group::Split: joins the subgroup of `parent_ranks` of group
+  // `parent_id` (see GroupService.JoinSubgroup).
+  std::unique_ptr<Group> JoinSubgroup(uint64_t parent_id, const std::vector<uint32_t>& parent_ranks,
+                                      const std::string& name, uint64_t split_seq,
+                                      std::chrono::milliseconds timeout);
   // For Group: runs one collective; returns this rank's sequence number.
   uint64_t RunCollective(uint64_t group_id, const CollectiveCall& call);
   // For Group::Leave. Throws Error; a lost session counts as left.

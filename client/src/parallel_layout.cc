@@ -270,13 +270,31 @@ std::vector<bool> InTheSameNodeAs(const GroupLayoutInfo& group,
   return same;
 }
 
+namespace {
+
+constexpr ParallelKind kCreationOrder[] = {
+    ParallelKind::kTensor, ParallelKind::kDecodeContext, ParallelKind::kPrefillContext,
+    ParallelKind::kPipeline, ParallelKind::kData, ParallelKind::kExpert};
+
+std::unique_ptr<Group>& Slot(ModelParallelGroups& groups, ParallelKind kind) {
+  switch (kind) {
+    case ParallelKind::kTensor: return groups.tp;
+    case ParallelKind::kDecodeContext: return groups.dcp;
+    case ParallelKind::kPrefillContext: return groups.pcp;
+    case ParallelKind::kPipeline: return groups.pp;
+    case ParallelKind::kData: return groups.dp;
+    case ParallelKind::kExpert: return groups.ep;
+  }
+  return groups.ep;
+}
+
+}  // namespace
+
 std::vector<GroupJoin> PlanModelParallelJoins(const ModelParallelLayout& layout,
                                               uint32_t global_rank,
                                               const std::string& prefix) {
   std::vector<GroupJoin> joins;
-  for (ParallelKind kind : {ParallelKind::kTensor, ParallelKind::kDecodeContext,
-                            ParallelKind::kPrefillContext, ParallelKind::kPipeline,
-                            ParallelKind::kData, ParallelKind::kExpert}) {
+  for (ParallelKind kind : kCreationOrder) {
     const RankGroups& groups = layout.groups(kind);
     if (groups.empty()) continue;
     const size_t index = GroupIndexOf(groups, global_rank);
@@ -289,6 +307,7 @@ std::vector<GroupJoin> PlanModelParallelJoins(const ModelParallelLayout& layout,
   return joins;
 }
 
+
 ModelParallelGroups JoinModelParallelGroups(Client& client,
                                             const ModelParallelLayout& layout,
                                             uint32_t global_rank,
@@ -296,28 +315,30 @@ ModelParallelGroups JoinModelParallelGroups(Client& client,
                                             std::chrono::milliseconds timeout) {
   ModelParallelGroups groups;
   for (const GroupJoin& join : PlanModelParallelJoins(layout, global_rank, prefix)) {
-    std::unique_ptr<Group> group =
-        client.JoinGroup(join.name, join.world_size, join.rank, timeout);
-    switch (join.kind) {
-      case ParallelKind::kTensor:
-        groups.tp = std::move(group);
-        break;
-      case ParallelKind::kDecodeContext:
-        groups.dcp = std::move(group);
-        break;
-      case ParallelKind::kPrefillContext:
-        groups.pcp = std::move(group);
-        break;
-      case ParallelKind::kPipeline:
-        groups.pp = std::move(group);
-        break;
-      case ParallelKind::kData:
-        groups.dp = std::move(group);
-        break;
-      case ParallelKind::kExpert:
-        groups.ep = std::move(group);
-        break;
-    }
+    Slot(groups, join.kind) = client.JoinGroup(join.name, join.world_size, join.rank, timeout);
+  }
+  return groups;
+}
+
+ModelParallelGroups SplitModelParallelGroups(Group& world, const ModelParallelLayout& layout,
+                                             std::chrono::milliseconds timeout) {
+  if (world.size() != layout.world_size) {
+    throw Error(Code::kInvalidArgument,
+                "group " + world.name() + " has " + std::to_string(world.size()) +
+                    " ranks but the layout is for a world of " +
+                    std::to_string(layout.world_size));
+  }
+  ModelParallelGroups groups;
+  for (ParallelKind kind : kCreationOrder) {
+    const RankGroups& kind_groups = layout.groups(kind);
+    if (kind_groups.empty()) continue;
+    const size_t index = GroupIndexOf(kind_groups, world.rank());
+    const GroupLayoutInfo info = MakeGroupLayoutInfo(kind_groups[index], world.rank());
+    SubgroupOptions options;
+    options.name = world.name() + "/" + std::string(ParallelKindName(kind));
+    options.timeout = timeout;
+    Slot(groups, kind) = world.Split(static_cast<int32_t>(index),
+                                     static_cast<int32_t>(info.rank_in_group), options);
   }
   return groups;
 }

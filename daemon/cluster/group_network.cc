@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "daemon/cluster/cross_node_ops.h"
+#include "daemon/cluster/metered_node_comm.h"
 
 namespace ccs::cluster {
 namespace {
@@ -139,6 +140,27 @@ class GlooGroupNetwork final : public GroupNetwork {
 };
 
 }  // namespace
+
+StatusOr<std::unique_ptr<GroupNetwork>> ConnectGroupNetwork(
+    std::vector<RankRecord> records, std::shared_ptr<rendezvous::Store> store, Engine* local,
+    const ClusterOptions& options, const GroupKeys& keys, uint64_t epoch,
+    Clock::time_point deadline) {
+  ASSIGN_OR_RETURN(Topology topo, BuildTopology(std::move(records), options.node_name));
+  std::unique_ptr<gloo_engine::NodeComm> comm;
+  if (topo.multi_node()) {
+    gloo_engine::NodeCommOptions o;
+    o.rank = static_cast<int>(topo.self);
+    o.size = static_cast<int>(topo.nodes.size());
+    o.store_prefix = keys.Epoch(epoch, "gloo");
+    o.hostname = options.data_host;
+    o.timeout = std::max(std::chrono::duration_cast<milliseconds>(deadline - Clock::now()),
+                         milliseconds(1));
+    ASSIGN_OR_RETURN(comm, gloo_engine::ConnectNodeComm(store, o));
+    comm = MeterNodeComm(std::move(comm), options.link_observer);
+  }
+  return MakeGlooGroupNetwork(std::move(topo), std::move(comm), std::move(store), local,
+                              options, keys, epoch);
+}
 
 std::unique_ptr<GroupNetwork> MakeGlooGroupNetwork(
     Topology topology, std::unique_ptr<gloo_engine::NodeComm> comm,

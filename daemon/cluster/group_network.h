@@ -16,6 +16,14 @@
 
 namespace ccs::cluster {
 
+// The topology of `records` (index = group rank) seen from this node and,
+// when it spans several nodes, a Gloo connection among them (rendezvous
+// under keys.Epoch(epoch, "gloo")) by `deadline`.
+StatusOr<std::unique_ptr<GroupNetwork>> ConnectGroupNetwork(
+    std::vector<RankRecord> records, std::shared_ptr<rendezvous::Store> store, Engine* local,
+    const ClusterOptions& options, const GroupKeys& keys, uint64_t epoch,
+    Clock::time_point deadline);
+
 // `comm` is null when every rank of the group is on this node.
 std::unique_ptr<GroupNetwork> MakeGlooGroupNetwork(
     Topology topology, std::unique_ptr<gloo_engine::NodeComm> comm,

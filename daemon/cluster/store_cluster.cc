@@ -1,5 +1,6 @@
 #include "daemon/cluster/store_cluster.h"
 
+#include "daemon/cluster/preset_round.h"
 #include "daemon/cluster/store_round.h"
 
 namespace ccs::cluster {
@@ -25,6 +26,11 @@ class StoreCluster final : public Cluster {
   StatusOr<std::unique_ptr<FormationRound>> OpenRound(const std::string& name,
                                                       uint32_t world_size) override {
     return OpenStoreRound(store_, local_, options_, GroupKeys{name}, world_size);
+  }
+
+  std::unique_ptr<FormationRound> PresetRound(const std::string& key,
+                                              std::vector<RankRecord> members) override {
+    return MakePresetRound(store_, local_, options_, GroupKeys{key}, std::move(members));
   }
 
  private:

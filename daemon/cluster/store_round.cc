@@ -1,7 +1,5 @@
 #include "daemon/cluster/store_round.h"
 
-#include "daemon/cluster/metered_node_comm.h"
-
 #include <charconv>
 
 #include "daemon/cluster/group_network.h"
@@ -111,22 +109,8 @@ class StoreRound final : public FormationRound {
       if (!rec) return Internal("unreadable registration of rank " + std::to_string(r));
       records.push_back(std::move(*rec));
     }
-    ASSIGN_OR_RETURN(Topology topo, BuildTopology(std::move(records), options_.node_name));
-    std::unique_ptr<gloo_engine::NodeComm> comm;
-    if (topo.multi_node()) {
-      gloo_engine::NodeCommOptions o;
-      o.rank = static_cast<int>(topo.self);
-      o.size = static_cast<int>(topo.nodes.size());
-      o.store_prefix = Key("gloo");
-      o.hostname = options_.data_host;
-      o.timeout = std::max(std::chrono::duration_cast<std::chrono::milliseconds>(
-                               deadline - Clock::now()),
-                           std::chrono::milliseconds(1));
-      ASSIGN_OR_RETURN(comm, gloo_engine::ConnectNodeComm(store_, o));
-      comm = MeterNodeComm(std::move(comm), options_.link_observer);
-    }
-    return MakeGlooGroupNetwork(std::move(topo), std::move(comm), store_, local_, options_,
-                                keys_, epoch_);
+    return ConnectGroupNetwork(std::move(records), store_, local_, options_, keys_, epoch_,
+                               deadline);
   }
 
  private:

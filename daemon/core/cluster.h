@@ -135,6 +135,19 @@ class Cluster {
   // (a new epoch) when none is open. Blocks for store calls only.
   virtual StatusOr<std::unique_ptr<FormationRound>> OpenRound(const std::string& name,
                                                               uint32_t world_size) = 0;
+
+  // The round of a subgroup whose members a parent group already decided:
+  // `members` (index = rank in the subgroup) say where every rank lives, so
+  // nothing is registered in the Store and no node waits for another's
+  // registrations. Its epoch is 1. It forms once every rank that
+  // `members` places on this node registered (Register checks the record
+  // against `members`); Connect then links the subgroup's nodes, their Gloo
+  // rendezvous and failure keys under `key`, which must be unique per
+  // subgroup of one parent epoch and equal on every node. Missing lists this
+  // node's unregistered ranks; Fail ends it here only (the other nodes'
+  // Connect fails at their deadline).
+  virtual std::unique_ptr<FormationRound> PresetRound(const std::string& key,
+                                                      std::vector<RankRecord> members) = 0;
 };
 
 }  // namespace ccs

@@ -75,6 +75,9 @@ Group::Group(uint64_t id, std::string name, uint64_t epoch, uint32_t world_size,
       recorder_(hooks.flight_recorder_ops) {
   if (cluster_ == nullptr) {
     for (uint32_t r = 0; r < world_size; ++r) local_.push_back(r);
+  } else if (hooks.round) {
+    round_ = std::move(hooks.round);
+    epoch_ = round_->epoch();
   } else {
     epoch_ = 0;  // the formation round's, once open
   }

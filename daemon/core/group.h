@@ -119,6 +119,9 @@ struct GroupHooks {
   // of the cluster, its epoch is the round's, and ops run across nodes.
   // Must outlive the group.
   Cluster* cluster = nullptr;
+  // With `cluster`: the round the group forms in, already open (a subgroup:
+  // Cluster::PresetRound); null: the group opens its name's round itself.
+  std::shared_ptr<FormationRound> round = nullptr;
 };
 
 class Group : public std::enable_shared_from_this<Group> {

@@ -27,6 +27,78 @@ Status GroupRegistry::Join(const Session& session, const JoinRequest& request,
   Clock::time_point deadline = Clock::now() + timeout;
 
   std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(AdmitLocked(session));
+  ASSIGN_OR_RETURN(std::shared_ptr<Group> group,
+                   ForJoinLocked(request.name, request.world_size, deadline, [this] {
+                     return GroupHooks{observer_, flight_recorder_ops_, cluster_};
+                   }));
+  return group->Join(request.rank, request.world_size, session, deadline, std::move(done));
+}
+
+Status GroupRegistry::JoinSubgroup(const Session& session, const SubgroupRequest& request,
+                                   JoinDone done) {
+  if (request.name.empty() || request.name.size() > 256) {
+    return InvalidArgument("subgroup name must be 1-256 characters");
+  }
+  ASSIGN_OR_RETURN(Membership parent, Find(session.id, request.parent_id));
+  const GroupView view = parent.group->View();
+  if (view.state != GroupState::kReady) {
+    return FailedPrecondition("parent group '" + view.name + "' is " +
+                              std::string(GroupStateName(view.state)) +
+                              "; subgroups come from a READY group");
+  }
+  if (request.parent_ranks.empty()) {
+    return InvalidArgument("a subgroup needs at least one rank of its parent");
+  }
+  std::vector<bool> seen(view.world_size, false);
+  std::optional<uint32_t> rank;
+  for (uint32_t i = 0; i < request.parent_ranks.size(); ++i) {
+    const uint32_t p = request.parent_ranks[i];
+    if (p >= view.world_size || seen[p]) {
+      return InvalidArgument("subgroup rank list of parent '" + view.name + "' (world size " +
+                             std::to_string(view.world_size) + ") has " +
+                             (p >= view.world_size ? "out-of-range" : "repeated") +
+                             " rank " + std::to_string(p));
+    }
+    seen[p] = true;
+    if (p == parent.rank) rank = i;
+  }
+  if (!rank) {
+    return InvalidArgument("rank " + std::to_string(parent.rank) + " of parent '" + view.name +
+                           "' is not among the subgroup's ranks; only members join it");
+  }
+  const auto world = static_cast<uint32_t>(request.parent_ranks.size());
+  auto timeout = request.timeout.count() > 0 ? request.timeout : default_join_timeout_;
+  Clock::time_point deadline = Clock::now() + timeout;
+
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(AdmitLocked(session));
+  ASSIGN_OR_RETURN(
+      std::shared_ptr<Group> group,
+      ForJoinLocked(request.name, world, deadline, [&] {
+        GroupHooks hooks{observer_, flight_recorder_ops_, cluster_};
+        if (cluster_ == nullptr) return hooks;
+        // Where every member lives, from the parent; keys of its own.
+        std::map<std::string, std::string> address;
+        for (const NodeView& n : view.nodes) address[n.name] = n.peer_address;
+        std::vector<RankRecord> members;
+        for (uint32_t p : request.parent_ranks) {
+          const MemberView& m = view.members[p];
+          const std::string node = m.node.empty() ? cluster_->node_name() : m.node;
+          members.push_back(RankRecord{node, address.count(node) ? address[node]
+                                                                 : cluster_->peer_address(),
+                                       m.pid, m.session_id});
+        }
+        hooks.round = cluster_->PresetRound(view.name + "/" + std::to_string(view.epoch) +
+                                                "/sub/" + std::to_string(request.split_seq) +
+                                                "/" + request.name,
+                                            std::move(members));
+        return hooks;
+      }));
+  return group->Join(*rank, world, session, deadline, std::move(done));
+}
+
+Status GroupRegistry::AdmitLocked(const Session& session) const {
   if (shut_down_) return *shut_down_;
   if (draining_) return *draining_;
   uint32_t memberships = 0;
@@ -36,22 +108,25 @@ Status GroupRegistry::Join(const Session& session, const JoinRequest& request,
                              std::to_string(memberships) +
                              " groups, the limit (limits.max_groups_per_session)");
   }
-  std::shared_ptr<Group>& current = by_name_[request.name];
+  return Status::Ok();
+}
+
+StatusOr<std::shared_ptr<Group>> GroupRegistry::ForJoinLocked(
+    const std::string& name, uint32_t world_size, Clock::time_point deadline,
+    const std::function<GroupHooks()>& hooks) {
+  std::shared_ptr<Group>& current = by_name_[name];
   if (current && current->state() == GroupState::kReady) {
-    return AlreadyExists("group '" + request.name + "' epoch " +
-                         std::to_string(current->epoch()) +
+    return AlreadyExists("group '" + name + "' epoch " + std::to_string(current->epoch()) +
                          " is already formed and READY; use another name or wait until "
                          "its members leave");
   }
   if (!current || current->state() != GroupState::kForming) {
     uint64_t id = next_id_++;
-    current = Group::Create(id, request.name, ++epochs_[request.name], request.world_size,
-                            engine_, deadline, [this](uint64_t gid) { Forget(gid); },
-                            GroupHooks{observer_, flight_recorder_ops_, cluster_});
+    current = Group::Create(id, name, ++epochs_[name], world_size, engine_, deadline,
+                            [this](uint64_t gid) { Forget(gid); }, hooks());
     by_id_[id] = current;
   }
-  return current->Join(request.rank, request.world_size, session, deadline,
-                       std::move(done));
+  return current;
 }
 
 StatusOr<Membership> GroupRegistry::Find(uint64_t session_id, uint64_t group_id) const {

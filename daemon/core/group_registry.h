@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -25,6 +26,20 @@ struct JoinRequest {
   std::string name;
   uint32_t world_size = 0;
   uint32_t rank = 0;
+  std::chrono::milliseconds timeout{0};  // 0: config's join_timeout_ms
+};
+
+// A subgroup of a READY parent group: every rank of the subgroup asks for
+// it with the same parent ranks, name and split_seq (the SDK exchanges them
+// over the parent first), so no rendezvous round is needed.
+struct SubgroupRequest {
+  uint64_t parent_id = 0;
+  // The parent ranks that form the subgroup, in subgroup rank order.
+  std::vector<uint32_t> parent_ranks;
+  std::string name;
+  // Tells apart the subgroups made from one parent epoch (the SDK counts
+  // the parent's splits); part of the subgroup's keys between nodes.
+  uint64_t split_seq = 0;
   std::chrono::milliseconds timeout{0};  // 0: config's join_timeout_ms
 };
 
@@ -51,6 +66,16 @@ class GroupRegistry {
   // taken, or the name's group is READY), RESOURCE_EXHAUSTED (session's group
   // limit), or `refusal` (UNAVAILABLE) once BeginDrain was called.
   Status Join(const Session& session, const JoinRequest& request, JoinDone done);
+
+  // Joins `session` to the subgroup of `request`, as the rank at which its
+  // own parent rank appears in parent_ranks. Where every member lives comes
+  // from the parent, so the subgroup forms once this daemon's members
+  // joined (and, across nodes, once its nodes connected). Errors found at
+  // once: INVALID_ARGUMENT (no or repeated or out-of-range parent ranks, the
+  // caller's parent rank not among them, bad name), NOT_FOUND (no such
+  // parent, or the session is not a member of it), FAILED_PRECONDITION
+  // (parent not READY), and those of Join. `done` as for Join.
+  Status JoinSubgroup(const Session& session, const SubgroupRequest& request, JoinDone done);
 
   // The group `group_id` and the rank `session_id` holds in it: NOT_FOUND if
   // the group does not exist or the session is not a live member of it
@@ -89,6 +114,13 @@ class GroupRegistry {
 
  private:
   void Forget(uint64_t group_id);
+  // The checks every join makes before touching a group (mu_ held).
+  Status AdmitLocked(const Session& session) const;
+  // The current group named `name` to join: the one FORMING, or a new one
+  // made with `hooks` (mu_ held). ALREADY_EXISTS while the name is READY.
+  StatusOr<std::shared_ptr<Group>> ForJoinLocked(const std::string& name, uint32_t world_size,
+                                                 Clock::time_point deadline,
+                                                 const std::function<GroupHooks()>& hooks);
 
   Engine* const engine_;
   const std::chrono::milliseconds default_join_timeout_;

@@ -15,6 +15,9 @@ class GroupService final : public v1::GroupService::CallbackService {
   grpc::ServerUnaryReactor* LeaveGroup(grpc::CallbackServerContext* context,
                                        const v1::LeaveGroupRequest* request,
                                        v1::LeaveGroupResponse* response) override;
+  grpc::ServerUnaryReactor* JoinSubgroup(grpc::CallbackServerContext* context,
+                                         const v1::JoinSubgroupRequest* request,
+                                         v1::JoinGroupResponse* response) override;
 
  private:
   const ServiceContext& ctx_;

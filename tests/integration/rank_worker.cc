@@ -17,6 +17,7 @@
 #include "worker/args.h"
 #include "worker/ops_scenario.h"
 #include "worker/scenarios.h"
+#include "worker/subgroup_scenario.h"
 #include "worker/sweep.h"
 
 int main(int argc, char** argv) {
@@ -36,6 +37,8 @@ int main(int argc, char** argv) {
       {"multi-group", ccs::it::RunMultiGroup},
       {"shrink-after-register", ccs::it::RunShrinkAfterRegister},
       {"ops", ccs::it::RunOps},
+      {"subgroups", ccs::it::RunSubgroups},
+      {"model-parallel", ccs::it::RunModelParallel},
       {"selftest", ccs::it::RunSelfTest},
   };
   try {

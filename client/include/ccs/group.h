@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,16 @@ struct CollectiveCall {
   // 0: the daemon's default op timeout (ccsd's op_timeout_ms). The SDK
   // itself stops waiting for the daemon's answer after timeout + 10 s, or
   // 10 min + 10 s for 0, and then throws DEADLINE_EXCEEDED.
+  std::chrono::milliseconds timeout{0};
+};
+
+// How Group::Split and Group::NewSubgroup name and bound the new group.
+struct SubgroupOptions {
+  // NewSubgroup: the new group's name; Split: the prefix of "<name>/<color>".
+  // Empty: derived from this group ("<name>@<epoch>/split<n>/<color>",
+  // n counting this group's splits).
+  std::string name;
+  // Formation deadline; 0: the daemon's join_timeout_ms.
   std::chrono::milliseconds timeout{0};
 };
 
@@ -78,6 +89,23 @@ class Group {
   void Recv(BufferView recv, uint64_t count, DataType dtype, uint32_t peer);
   void Barrier();
 
+  // Subgroups, formed from this group without a rendezvous round. Both are
+  // collective over this group: every rank calls them, in the same order
+  // relative to its other collectives. The ranks' choices are exchanged
+  // over this group (one all_gather), and the daemons form each new group
+  // from where they know its members live.
+  //
+  // MPI_Comm_split: ranks passing the same color (>= 0) form one group,
+  // ranked by (key, rank here); a negative color gives nullptr.
+  std::unique_ptr<Group> Split(int32_t color, int32_t key,
+                               const SubgroupOptions& options = {});
+  // The ranks of this group listed in `ranks` (in the new group's order;
+  // unique, each < size()) form a new group; ranks not listed get nullptr.
+  // Every rank passes the same list (each rank's own list decides only
+  // whether and where it is a member).
+  std::unique_ptr<Group> NewSubgroup(const std::vector<uint32_t>& ranks,
+                                     const SubgroupOptions& options = {});
+
   // Leaves the group now (idempotent; the destructor calls it and swallows
   // errors).
   void Leave();
@@ -94,6 +122,12 @@ class Group {
   uint32_t rank_;
   uint32_t size_;
   bool left_ = false;
+  // Split's work; `name` is the new group's whole name (empty: derived).
+  std::unique_ptr<Group> SplitAs(int32_t color, int32_t key, const std::string& name,
+                                 std::chrono::milliseconds timeout);
+
+  uint64_t splits_ = 0;                    // Split/NewSubgroup calls so far
+  std::unique_ptr<HostBuffer> exchange_;  // their (color, key) all_gather
 };
 
 }  // namespace ccs

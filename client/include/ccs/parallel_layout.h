@@ -8,7 +8,8 @@
 // GroupCoordinator, in_the_same_node_as, is_local_first_rank) and
 // vllm/distributed/utils.py (ensure_divisibility, divide, get_pp_indices).
 //
-// Everything here except JoinModelParallelGroups is pure: no daemon, no I/O,
+// Everything here except JoinModelParallelGroups and SplitModelParallelGroups
+// is pure: no daemon, no I/O,
 // thread-safe. Invalid arguments throw ccs::Error with INVALID_ARGUMENT and a
 // message naming the numbers.
 #pragma once
@@ -185,5 +186,15 @@ ModelParallelGroups JoinModelParallelGroups(Client& client,
                                             uint32_t global_rank,
                                             const std::string& prefix,
                                             std::chrono::milliseconds timeout = {});
+
+// The same groups as subgroups of `world` (a group of layout.world_size
+// ranks; this rank is world.rank()), each kind one world.Split in
+// PlanModelParallelJoins' order: no rendezvous round per group, the daemons
+// form them from what they know of `world`. Named "<world name>/<kind>/<index
+// in kind>". Collective over `world`: every rank calls it with the same
+// layout. INVALID_ARGUMENT when world and layout sizes differ; a failed
+// Split throws its Error.
+ModelParallelGroups SplitModelParallelGroups(Group& world, const ModelParallelLayout& layout,
+                                             std::chrono::milliseconds timeout = {});
 
 }  // namespace ccs

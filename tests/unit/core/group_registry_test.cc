@@ -1,4 +1,4 @@
-// GroupRegistry while the daemon drains and stops.
+// GroupRegistry: subgroups of a parent, and the daemon draining and stopping.
 #include "daemon/core/group_registry.h"
 
 #include <catch2/catch.hpp>
@@ -60,4 +60,80 @@ TEST_CASE("ShutdownAll waits for every group's executor to stop", "[registry]") 
 }
 
 }  // namespace
+
+// Joins ranks 0..n-1 of `name` from sessions 1..n and waits until READY.
+std::shared_ptr<Group> FormParent(GroupRegistry& registry, const std::string& name,
+                                  uint32_t n) {
+  std::vector<std::promise<Status>> ready(n);
+  for (uint32_t r = 0; r < n; ++r) {
+    REQUIRE(registry
+                .Join(MakeSession(r + 1, static_cast<int32_t>(100 + r)), Request(name, n, r),
+                      [&ready, r](const Status& s, const JoinResult&) { ready[r].set_value(s); })
+                .ok());
+  }
+  for (auto& p : ready) REQUIRE(p.get_future().get().ok());
+  return registry.FindByName(name).value();
+}
+
+SubgroupRequest Sub(uint64_t parent, std::vector<uint32_t> ranks, const std::string& name) {
+  return SubgroupRequest{parent, std::move(ranks), name, 1, 5000ms};
+}
+
+TEST_CASE("A subgroup forms from its parent's members, ranked in the order given",
+          "[registry][subgroup]") {
+  RecordingEngine engine;
+  GroupRegistry registry(&engine, Config{});
+  auto parent = FormParent(registry, "p", 4);
+  std::vector<std::promise<JoinResult>> joined(2);
+  const std::vector<uint32_t> ranks = {3, 1};
+  for (uint32_t i = 0; i < 2; ++i) {
+    const uint32_t p = ranks[i];
+    REQUIRE(registry
+                .JoinSubgroup(MakeSession(p + 1, static_cast<int32_t>(100 + p)),
+                              Sub(parent->id(), ranks, "p/sub"),
+                              [&joined, i](const Status& s, const JoinResult& r) {
+                                CHECK(s.ok());
+                                joined[i].set_value(r);
+                              })
+                .ok());
+  }
+  const JoinResult first = joined[0].get_future().get();
+  const JoinResult second = joined[1].get_future().get();
+  CHECK(first.rank == 0);  // parent rank 3
+  CHECK(second.rank == 1);
+  CHECK(first.world_size == 2);
+  auto sub = registry.FindByName("p/sub");
+  REQUIRE(sub.ok());
+  CHECK((*sub)->state() == GroupState::kReady);
+  CHECK((*sub)->RankOf(4) == 0u);
+  CHECK(registry.ShutdownAll(Unavailable("stop"), Clock::now() + 5s) == 0);
+}
+
+TEST_CASE("A subgroup join names what is wrong with it", "[registry][subgroup]") {
+  RecordingEngine engine;
+  GroupRegistry registry(&engine, Config{});
+  auto parent = FormParent(registry, "p", 3);
+  auto refuse = [&](uint64_t session, SubgroupRequest request) {
+    return registry.JoinSubgroup(MakeSession(session, 100), request,
+                                 [](const Status&, const JoinResult&) { FAIL("called"); });
+  };
+  Status missing_self = refuse(1, Sub(parent->id(), {1, 2}, "s"));
+  CHECK(missing_self.code() == StatusCode::kInvalidArgument);
+  CHECK(missing_self.message().find("rank 0 of parent 'p' is not among") != std::string::npos);
+  Status repeated = refuse(1, Sub(parent->id(), {0, 2, 2}, "s"));
+  CHECK(repeated.code() == StatusCode::kInvalidArgument);
+  CHECK(repeated.message().find("repeated rank 2") != std::string::npos);
+  Status out_of_range = refuse(1, Sub(parent->id(), {0, 3}, "s"));
+  CHECK(out_of_range.code() == StatusCode::kInvalidArgument);
+  CHECK(out_of_range.message().find("out-of-range rank 3") != std::string::npos);
+  CHECK(refuse(1, Sub(parent->id(), {}, "s")).code() == StatusCode::kInvalidArgument);
+  CHECK(refuse(1, Sub(parent->id(), {0}, "")).code() == StatusCode::kInvalidArgument);
+  // Not a member of the parent (session 9), or no such parent.
+  CHECK(refuse(9, Sub(parent->id(), {0}, "s")).code() == StatusCode::kNotFound);
+  CHECK(refuse(1, Sub(parent->id() + 100, {0}, "s")).code() == StatusCode::kNotFound);
+  // The name of a READY group.
+  CHECK(refuse(1, Sub(parent->id(), {0}, "p")).code() == StatusCode::kAlreadyExists);
+  CHECK(registry.ShutdownAll(Unavailable("stop"), Clock::now() + 5s) == 0);
+}
+
 }  // namespace ccs
