@@ -334,8 +334,7 @@ void Group::Drain(const Status& refusal) {
 
 size_t Group::InFlightOps() const {
   std::lock_guard lock(mu_);
-  size_t n = pending_.size() + ready_.size() + (executing_ ? 1 : 0) + transit_.size() +
-             transit_waiting_;
+  size_t n = pending_.size() + ready_.size() + (executing_ ? 1 : 0) + transit_.size();
   for (const auto& [key, ch] : channels_) n += ch.sends.size() + ch.recvs.size();
   return n;
 }
@@ -621,14 +620,14 @@ void Group::RunTransits() {
   while (true) {
     cv_.wait(lock, [this] { return !transit_.empty() || stop_; });
     if (transit_.empty()) break;
-    InTransit t = std::move(transit_.front());
-    transit_.pop_front();
-    ++transit_waiting_;
+    // Stays listed (inspection, InFlightOps) until it finished; only this
+    // thread removes elements, and push_back keeps references valid.
+    InTransit& t = transit_.front();
     lock.unlock();
     Status status = t.transfer->Wait(t.op.arrivals[0].deadline);
     FinishOp(t.op, std::move(status));
     lock.lock();
-    --transit_waiting_;
+    transit_.pop_front();
   }
   transit_running_ = false;
   cv_.notify_all();
@@ -866,6 +865,18 @@ GroupView Group::ViewLocked() const {
     f.missing = MissingLocked(op);
     add_elsewhere(f);
     f.waiting = Millis(now - op.first_arrival);
+    v.in_flight.push_back(std::move(f));
+  }
+  // Cross-node sends and recvs posted to the network: the other side is
+  // another node's to report.
+  for (const InTransit& t : transit_) {
+    const Arrival& a = t.op.arrivals[0];
+    InFlightView f;
+    f.call = a.call;
+    f.arrived = {t.op.ranks[0]};
+    f.elsewhere = {a.call.peer};
+    f.waiting = Millis(now - a.arrived);
+    f.arrived_waiting = {f.waiting};
     v.in_flight.push_back(std::move(f));
   }
   for (const auto& [key, ch] : channels_) {

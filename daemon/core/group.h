@@ -306,8 +306,8 @@ class Group : public std::enable_shared_from_this<Group> {
   // local ranks arrived; the other nodes' are theirs to report).
   std::optional<InFlightView> executing_view_;
   std::vector<Clock::time_point> executing_arrived_at_;  // per arrived rank
-  std::deque<InTransit> transit_;     // posted cross-node transfers
-  size_t transit_waiting_ = 0;        // taken by the transit thread
+  // Posted cross-node transfers; the transit thread waits on the front.
+  std::deque<InTransit> transit_;
   bool transit_running_ = false;      // the transit thread exists
   std::optional<Status> draining_;    // the refusal of new ops
   FlightRecorder recorder_;

@@ -53,6 +53,41 @@ void RecountCollective(uint32_t world_size, const std::set<uint32_t>& unanswered
   }
 }
 
+// A cross-node send or recv is listed by its own node with the other side
+// unknown. With the other node's answer in: both sides posted (one entry,
+// both arrived, moving data), or the other side never called (missing).
+void ResolveChannels(const std::set<uint32_t>& unanswered,
+                     google::protobuf::RepeatedPtrField<v1::InFlightOp>& ops) {
+  std::vector<bool> drop(ops.size(), false);
+  for (int i = 0; i < ops.size(); ++i) {
+    v1::InFlightOp& x = ops[i];
+    if (drop[i] || !IsChannel(x) || x.arrived_ranks_size() != 1 || x.unknown_ranks_size() != 1) {
+      continue;
+    }
+    const uint32_t me = x.arrived_ranks(0);
+    const uint32_t peer = x.unknown_ranks(0);
+    if (unanswered.count(peer) != 0) continue;
+    x.clear_unknown_ranks();
+    for (int j = 0; j < ops.size(); ++j) {
+      const v1::InFlightOp& y = ops[j];
+      if (j == i || drop[j] || !IsChannel(y) || y.kind() == x.kind() ||
+          y.arrived_ranks_size() != 1 || y.arrived_ranks(0) != peer ||
+          y.unknown_ranks_size() != 1 || y.unknown_ranks(0) != me) {
+        continue;
+      }
+      x.add_arrived_ranks(peer);
+      *x.add_arrivals() = y.arrivals_size() > 0 ? y.arrivals(0) : v1::ArrivedRank();
+      x.set_waiting_ms(std::max(x.waiting_ms(), y.waiting_ms()));
+      drop[j] = true;
+      break;
+    }
+    if (x.arrived_ranks_size() == 1) x.add_missing_ranks(peer);
+  }
+  for (int i = ops.size() - 1; i >= 0; --i) {
+    if (drop[i]) ops.DeleteSubrange(i, 1);
+  }
+}
+
 }  // namespace
 
 void AddNodeAnswer(const v1::DescribeGroupResponse& answer, v1::GroupNode& node,
@@ -96,6 +131,7 @@ void CompleteMerge(v1::DescribeGroupResponse& merged) {
   for (v1::InFlightOp& op : *ops) {
     if (!IsChannel(op)) RecountCollective(world_size, unanswered, op);
   }
+  ResolveChannels(unanswered, *ops);
   std::stable_sort(ops->begin(), ops->end(), [](const v1::InFlightOp& a, const v1::InFlightOp& b) {
     if (IsChannel(a) != IsChannel(b)) return !IsChannel(a);
     return !IsChannel(a) && a.seq() < b.seq();

@@ -26,9 +26,11 @@ void AddNodeError(const std::string& error, v1::GroupNode& node);
 
 // After every node was added: each collective's missing ranks become the
 // ranks that no answering node reported arrived (unknown_ranks: those of
-// nodes that did not answer), ops are ordered by sequence number (channels
-// last), and the summary's joined, completed_seq and in_flight_ops are
-// recounted from the merged members and ops.
+// nodes that did not answer); a cross-node send or recv whose other side's
+// node answered becomes one entry with both sides arrived (the other side
+// posted its half) or the other side missing; ops are ordered by sequence
+// number (channels last); and the summary's joined, completed_seq and
+// in_flight_ops are recounted from the merged members and ops.
 void CompleteMerge(v1::DescribeGroupResponse& merged);
 
 }  // namespace ccs::server

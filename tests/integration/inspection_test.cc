@@ -1,8 +1,8 @@
 // ccsctl's inspection across nodes: two ccsd on loopback serve a 4-rank
 // group, one rank never calls its all_reduce, and `ccsctl describe group`
 // on either daemon names that rank, its node and its pid (the daemon asks
-// the other node). Also: get nodes, get ops, describe session, -o yaml,
-// --watch, and a node that does not answer.
+// the other node). Also: a cross-node send nobody receives, get nodes, get
+// ops, describe session, -o yaml, --watch, and a node that does not answer.
 #include <signal.h>
 
 #include <catch2/catch.hpp>
@@ -198,6 +198,39 @@ TEST_CASE("describe group names the rank that never called, its node and pid, ac
     CHECK(Ranks((*op)["arrived_ranks"]) == std::vector<uint32_t>{0, 1});
     CHECK(Ranks((*op)["unknown_ranks"]) == std::vector<uint32_t>{2, 3});
     CHECK(doc["members"][3]["remote"] == true);
+  }
+}
+
+TEST_CASE("describe group names the receiver that never called a cross-node send",
+          "[inspection][multinode]") {
+  ClusterOptions options;
+  options.nodes = 2;
+  options.extra_args = {"--op-timeout-ms", "120000"};
+  ClusterProcesses cluster(options);
+  RankProcesses ranks;
+  const size_t sender = ranks.Start(RankArgs(
+      "call", cluster.node(0), "p2p", 2, 0,
+      {"--kind", "send", "--peer", "1", "--count", "64", "--announce", "--timeout-ms", "120000"}));
+  const size_t idle = ranks.Start(RankArgs("join", cluster.node(1), "p2p", 2, 1, {"--hold"}));
+  REQUIRE(ranks.WaitForOutput(idle, "HOLDING", std::chrono::seconds(30)));
+  REQUIRE(ranks.WaitForOutput(sender, "CALLING", std::chrono::seconds(30)));
+  for (size_t k = 0; k < 2; ++k) {
+    nlohmann::json doc;
+    const bool seen = PollUntil(
+        [&] {
+          doc = CtlJson(cluster.node(k), {"describe", "group", "p2p"});
+          return !doc["in_flight"].empty();
+        },
+        std::chrono::seconds(20));
+    INFO("asking n" << k << ": " << doc.dump(2));
+    REQUIRE(seen);
+    REQUIRE(doc["in_flight"].size() == 1);
+    const nlohmann::json& op = doc["in_flight"][0];
+    CHECK(op["collective"] == "send");
+    CHECK(Ranks(op["arrived_ranks"]) == std::vector<uint32_t>{0});
+    CHECK(Ranks(op["missing_ranks"]) == std::vector<uint32_t>{1});
+    CHECK(op["unknown_ranks"].empty());
+    CHECK(doc["members"][1]["pid"] == static_cast<int64_t>(ranks.pid(idle)));
   }
 }
 

@@ -137,5 +137,43 @@ TEST_CASE("channel ops are kept per node, after the collectives", "[server]") {
   CHECK(Ranks(merged.in_flight(1).missing_ranks()) == std::vector<uint32_t>{3});
 }
 
+v1::InFlightOp* AddTransfer(v1::DescribeGroupResponse& v, v1::CollectiveKind kind, uint32_t me,
+                            uint32_t peer) {
+  v1::InFlightOp* op = v.add_in_flight();
+  op->set_kind(kind);
+  op->add_arrived_ranks(me);
+  op->add_arrivals()->set_rank(me);
+  op->add_unknown_ranks(peer);
+  op->set_waiting_ms(100);
+  return op;
+}
+
+TEST_CASE("cross-node sends meet their recvs or name the rank that never called",
+          "[server]") {
+  v1::DescribeGroupResponse merged = OwnView(0);
+  AddTransfer(merged, v1::COLLECTIVE_KIND_SEND, 0, 2);  // 2 posted its recv
+  AddTransfer(merged, v1::COLLECTIVE_KIND_SEND, 1, 3);  // 3 never called
+  v1::DescribeGroupResponse n1 = OwnView(1);
+  AddTransfer(n1, v1::COLLECTIVE_KIND_RECV, 2, 0);
+  AddNodeAnswer(n1, *merged.mutable_nodes(1), merged);
+  CompleteMerge(merged);
+  REQUIRE(merged.in_flight_size() == 2);
+  CHECK(Ranks(merged.in_flight(0).arrived_ranks()) == std::vector<uint32_t>{0, 2});
+  CHECK(merged.in_flight(0).missing_ranks().empty());
+  CHECK(merged.in_flight(0).unknown_ranks().empty());
+  CHECK(Ranks(merged.in_flight(1).arrived_ranks()) == std::vector<uint32_t>{1});
+  CHECK(Ranks(merged.in_flight(1).missing_ranks()) == std::vector<uint32_t>{3});
+}
+
+TEST_CASE("a send to a node that did not answer stays unknown", "[server]") {
+  v1::DescribeGroupResponse merged = OwnView(0);
+  AddTransfer(merged, v1::COLLECTIVE_KIND_SEND, 0, 2);
+  AddNodeError("UNAVAILABLE", *merged.mutable_nodes(1));
+  CompleteMerge(merged);
+  REQUIRE(merged.in_flight_size() == 1);
+  CHECK(Ranks(merged.in_flight(0).unknown_ranks()) == std::vector<uint32_t>{2});
+  CHECK(merged.in_flight(0).missing_ranks().empty());
+}
+
 }  // namespace
 }  // namespace ccs::server
