@@ -5,6 +5,19 @@
 namespace ccs {
 namespace {
 
+std::shared_ptr<rendezvous::Store> MetaStore(
+    const StatusOr<cluster::ClusterSetup>& cluster) {
+  if (cluster.ok() && cluster.value().store) return cluster.value().store;
+  return std::make_shared<rendezvous::MemoryStore>();
+}
+
+meta::MetaOptions MetaOptionsOf(const Config& config) {
+  meta::MetaOptions o;
+  o.max_object_bytes = config.max_object_bytes;
+  o.default_timeout = std::chrono::milliseconds(config.op_timeout_ms);
+  return o;
+}
+
 // How long Stop waits for an op already inside the engine to finish.
 constexpr std::chrono::seconds kExecutorStopTimeout{10};
 
@@ -19,7 +32,9 @@ Daemon::Daemon(const Config& config)
       groups_(engine_.get(), config, &metrics_,
               cluster_.ok() ? cluster_.value().cluster.get() : nullptr),
       submitter_(&sessions_, &buffers_, &groups_,
-                 std::chrono::milliseconds(config.op_timeout_ms)) {
+                 std::chrono::milliseconds(config.op_timeout_ms)),
+      meta_store_(MetaStore(cluster_)),
+      meta_(&sessions_, &groups_, meta_store_, MetaOptionsOf(config)) {
   sessions_.AddCloseListener([this](const Session& s) {
     groups_.OnSessionClosed(s);
     buffers_.DropSession(s.id);
@@ -29,6 +44,7 @@ Daemon::Daemon(const Config& config)
                                     &groups_,
                                     &submitter_,
                                     &peers_,
+                                    &meta_,
                                     {std::string(engine_->Name())},
                                     std::chrono::steady_clock::now()};
   server_ = std::make_unique<server::GrpcServer>(context_);
@@ -79,6 +95,8 @@ size_t Daemon::InFlightOps() const { return groups_.InFlightOps(); }
 
 void Daemon::Stop(const Status& why, std::chrono::milliseconds grace) {
   if (!server_) return;
+  // Object calls waiting for other ranks answer `why` within one wait slice.
+  meta_.Shutdown(why, Clock::now() + kExecutorStopTimeout);
   const size_t running = groups_.ShutdownAll(why, Clock::now() + kExecutorStopTimeout);
   if (running > 0) {
     spdlog::warn(
