@@ -15,6 +15,7 @@
 
 #include "ccs/ccs.h"
 #include "worker/args.h"
+#include "worker/object_scenarios.h"
 #include "worker/ops_scenario.h"
 #include "worker/scenarios.h"
 #include "worker/sweep.h"
@@ -36,6 +37,8 @@ int main(int argc, char** argv) {
       {"multi-group", ccs::it::RunMultiGroup},
       {"shrink-after-register", ccs::it::RunShrinkAfterRegister},
       {"ops", ccs::it::RunOps},
+      {"objects", ccs::it::RunObjects},
+      {"object-call", ccs::it::RunObjectCall},
       {"selftest", ccs::it::RunSelfTest},
   };
   try {
