@@ -125,9 +125,9 @@ TEST_CASE("a rank that never calls or never sends fails the others naming it",
       holder.Start(RankArgs("join", nodes.node(n - 1), "late", 3, 2, {"--hold"}));
       RankProcesses ranks;
       for (uint32_t r = 0; r < 2; ++r) {
-        ranks.Start(RankArgs("object-call", nodes.node(r % n), "late", 3, r,
-                             {"--op", "all_gather", "--timeout-ms", "2000",
-                              "--then-all-gather"}));
+        ranks.Start(RankArgs(
+            "object-call", nodes.node(r % n), "late", 3, r,
+            {"--op", "all_gather", "--timeout-ms", "2000", "--then-all-gather"}));
       }
       bool any_deadline = false;
       for (const RankResult& r : RequireAllExitOk(ranks)) {

@@ -156,6 +156,19 @@ void KeyValue(Group& g, Steps& steps) {
   });
   steps.Run(
       "kv_get_missing", [&] { kv.Get("never-set"); }, "NOT_FOUND");
+  steps.Run("kv_wait_missing", [&] {
+    try {
+      kv.Wait({"config", "never-set"}, milliseconds(300));
+    } catch (const Error& e) {
+      // Names the missing key only; the group stays usable (next steps).
+      ExpectTrue(e.code() == Code::kDeadlineExceeded &&
+                     e.message().find("'never-set'") != std::string::npos &&
+                     e.message().find("'config'") == std::string::npos,
+                 "kv wait failed with " + std::string(e.what()));
+      return;
+    }
+    throw std::runtime_error("MISMATCH: kv wait on a key never set returned");
+  });
 }
 
 void Limits(Group& g, Steps& steps, uint64_t limit) {

@@ -76,7 +76,8 @@ TEST_CASE("max_object_bytes defaults to 16 MiB and is bounded by 1 GiB", "[confi
   REQUIRE(loader.Load("", {{"CCS_MAX_OBJECT_BYTES", "1024"}}, {}).ok());
   CHECK(loader.config().max_object_bytes == 1024);
   CHECK(loader.source("max_object_bytes") == ConfigSource::kEnv);
-  Status s = loader.Load("", {}, {{"max_object_bytes", std::to_string(kMaxObjectBytesLimit + 1)}});
+  Status s = loader.Load(
+      "", {}, {{"max_object_bytes", std::to_string(kMaxObjectBytesLimit + 1)}});
   CHECK(s.code() == StatusCode::kInvalidArgument);
   CHECK(s.message().find("max_object_bytes") != std::string::npos);
 }
