@@ -14,6 +14,14 @@ namespace {
 // buffered send may wait long for its recv.
 constexpr std::chrono::minutes kMinObjectTtl{10};
 
+// Whether a failed object call leaves the ranks' object numbers out of step.
+// A mismatch and an all_gather past the limit fail every rank alike; the
+// group itself failing (ABORTED) is already known.
+bool LeavesRanksOutOfStep(const Status& s) {
+  return !s.ok() && s.code() != StatusCode::kInvalidArgument &&
+         s.code() != StatusCode::kResourceExhausted && s.code() != StatusCode::kAborted;
+}
+
 bool IsCollective(ObjectKind kind) {
   return kind == ObjectKind::kBroadcast || kind == ObjectKind::kAllGather ||
          kind == ObjectKind::kScatter;
@@ -226,11 +234,16 @@ void MetadataPlane::ExecuteObject(const Caller& c, std::shared_ptr<const MetaKey
     status = out.status();
     if (out.ok()) result.payloads.push_back(std::move(out.value()));
   }
-  if (status.code() == StatusCode::kDeadlineExceeded) {
-    // The ranks are out of step on this group's object ops: nothing later
-    // can match, as after a timed-out collective.
-    spdlog::warn("{}", status.message());
-    c.group->Break(std::string(status.message()));
+  if (LeavesRanksOutOfStep(status) && !stop_flag_.load()) {
+    // Nothing later can match on this group's object ops, as after a
+    // timed-out collective: the group breaks, every waiting rank is told.
+    const std::string reason =
+        status.code() == StatusCode::kDeadlineExceeded
+            ? std::string(status.message())
+            : std::string(ObjectKindName(call.kind)) + " #" + std::to_string(seq) +
+                  " of rank " + std::to_string(c.rank) + " failed: " + status.ToString();
+    spdlog::warn("group '{}': {}", c.group->name(), reason);
+    c.group->Break(reason);
   }
   done(status, std::move(result));
 }
