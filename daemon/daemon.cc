@@ -9,6 +9,19 @@
 namespace ccs {
 namespace {
 
+std::shared_ptr<rendezvous::Store> MetaStore(
+    const StatusOr<cluster::ClusterSetup>& cluster) {
+  if (cluster.ok() && cluster.value().store) return cluster.value().store;
+  return std::make_shared<rendezvous::MemoryStore>();
+}
+
+meta::MetaOptions MetaOptionsOf(const Config& config) {
+  meta::MetaOptions o;
+  o.max_object_bytes = config.max_object_bytes;
+  o.default_timeout = std::chrono::milliseconds(config.op_timeout_ms);
+  return o;
+}
+
 // How long Stop waits for an op already inside the engine to finish.
 constexpr std::chrono::seconds kExecutorStopTimeout{10};
 
@@ -23,7 +36,9 @@ Daemon::Daemon(const Config& config)
       groups_(engine_.get(), config, &metrics_,
               cluster_.ok() ? cluster_.value().cluster.get() : nullptr),
       submitter_(&sessions_, &buffers_, &groups_,
-                 std::chrono::milliseconds(config.op_timeout_ms)) {
+                 std::chrono::milliseconds(config.op_timeout_ms)),
+      meta_store_(MetaStore(cluster_)),
+      meta_(&sessions_, &groups_, meta_store_, MetaOptionsOf(config)) {
   sessions_.AddCloseListener([this](const Session& s) {
     groups_.OnSessionClosed(s);
     buffers_.DropSession(s.id);
@@ -33,6 +48,7 @@ Daemon::Daemon(const Config& config)
   context_.groups = &groups_;
   context_.submitter = &submitter_;
   context_.peers = &peers_;
+  context_.meta = &meta_;
   context_.engines = {std::string(engine_->Name())};
   if (cluster_.ok()) {
     const cluster::ClusterSetup& c = cluster_.value();
@@ -92,6 +108,8 @@ size_t Daemon::InFlightOps() const { return groups_.InFlightOps(); }
 
 void Daemon::Stop(const Status& why, std::chrono::milliseconds grace) {
   if (!server_) return;
+  // Object calls waiting for other ranks answer `why` within one wait slice.
+  meta_.Shutdown(why, Clock::now() + kExecutorStopTimeout);
   const size_t running = groups_.ShutdownAll(why, Clock::now() + kExecutorStopTimeout);
   if (running > 0) {
     spdlog::warn(

@@ -13,6 +13,7 @@
 #include "daemon/core/group_registry.h"
 #include "daemon/core/session_manager.h"
 #include "daemon/engine/engine.h"
+#include "daemon/meta/metadata_plane.h"
 #include "daemon/obs/metrics.h"
 #include "daemon/obs/metrics_http.h"
 #include "daemon/server/grpc_server.h"
@@ -55,6 +56,10 @@ class Daemon {
   BufferRegistry buffers_;
   GroupRegistry groups_;
   CollectiveSubmitter submitter_;
+  // The cluster's store, or an in-process one on a single node: every group
+  // has a metadata plane with no configuration.
+  std::shared_ptr<rendezvous::Store> meta_store_;
+  meta::MetadataPlane meta_;
   server::PeerRegistry peers_;
   server::ServiceContext context_;
   std::unique_ptr<server::GrpcServer> server_;

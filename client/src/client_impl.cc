@@ -13,6 +13,8 @@ namespace {
 // stream to report the daemon gone (the better error message).
 constexpr std::chrono::milliseconds kLostSessionGrace{1000};
 
+}  // namespace
+
 std::chrono::milliseconds OpDeadline(std::chrono::milliseconds timeout) {
   return (timeout.count() > 0 ? timeout : kDefaultOpTimeout) + kDeadlineMargin;
 }
@@ -23,15 +25,14 @@ uint32_t TimeoutMs(std::chrono::milliseconds timeout) {
   return static_cast<uint32_t>(timeout.count());
 }
 
-}  // namespace
-
 ClientImpl::ClientImpl(std::string address, std::shared_ptr<grpc::Channel> channel)
     : address_(std::move(address)),
       channel_(std::move(channel)),
       session_stub_(v1::SessionService::NewStub(channel_)),
       buffers_(v1::BufferService::NewStub(channel_)),
       groups_(v1::GroupService::NewStub(channel_)),
-      collectives_(v1::CollectiveService::NewStub(channel_)) {}
+      collectives_(v1::CollectiveService::NewStub(channel_)),
+      metadata_(v1::MetadataService::NewStub(channel_)) {}
 
 std::unique_ptr<ClientImpl> ClientImpl::Connect(const ClientOptions& options) {
   const auto deadline = std::chrono::steady_clock::now() + options.connect_timeout;

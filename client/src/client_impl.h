@@ -19,6 +19,7 @@
 #include "ccs/v1/buffer.grpc.pb.h"
 #include "ccs/v1/collective.grpc.pb.h"
 #include "ccs/v1/group.grpc.pb.h"
+#include "ccs/v1/metadata.grpc.pb.h"
 #include "ccs/v1/session.grpc.pb.h"
 #include "client/src/session_stream.h"
 #include "client/src/shm_segment.h"
@@ -34,6 +35,12 @@ namespace ccs {
 inline constexpr std::chrono::milliseconds kControlDeadline{60'000};
 inline constexpr std::chrono::milliseconds kDefaultOpTimeout{600'000};
 inline constexpr std::chrono::milliseconds kDeadlineMargin{10'000};
+
+// The client-side deadline of a call with daemon timeout `timeout` (0: the
+// daemon's default): timeout (or kDefaultOpTimeout) + kDeadlineMargin.
+std::chrono::milliseconds OpDeadline(std::chrono::milliseconds timeout);
+// `timeout` as a request's timeout_ms (0 for the daemon's default).
+uint32_t TimeoutMs(std::chrono::milliseconds timeout);
 
 // Thread-safe: the stubs are, and the session is guarded by SessionStream.
 class ClientImpl {
@@ -61,6 +68,29 @@ class ClientImpl {
                                       std::chrono::milliseconds timeout);
   // For Group: runs one collective; returns this rank's sequence number.
   uint64_t RunCollective(uint64_t group_id, const CollectiveCall& call);
+  // For Group's object calls and KvScope (client/src/metadata.cc); see
+  // ccs/group.h and ccs/kv_scope.h. Throw Error.
+  std::string BroadcastObject(uint64_t group_id, uint32_t root, const std::string& payload,
+                              std::chrono::milliseconds timeout);
+  std::vector<std::string> AllGatherObject(uint64_t group_id, const std::string& payload,
+                                           std::chrono::milliseconds timeout);
+  std::string ScatterObject(uint64_t group_id, uint32_t root,
+                            const std::vector<std::string>& payloads,
+                            std::chrono::milliseconds timeout);
+  void SendObject(uint64_t group_id, uint32_t dst, const std::string& payload,
+                  std::chrono::milliseconds timeout);
+  std::string RecvObject(uint64_t group_id, uint32_t src, std::chrono::milliseconds timeout);
+  void KvSet(uint64_t group_id, const std::string& key, const std::string& value,
+             std::chrono::milliseconds ttl);
+  std::string KvGet(uint64_t group_id, const std::string& key);
+  void KvWait(uint64_t group_id, const std::vector<std::string>& keys,
+              std::chrono::milliseconds timeout);
+  int64_t KvAdd(uint64_t group_id, const std::string& key, int64_t delta);
+  bool KvCompareAndSet(uint64_t group_id, const std::string& key, const std::string& expected,
+                       const std::string& desired, std::chrono::milliseconds ttl,
+                       std::string* current);
+  bool KvDelete(uint64_t group_id, const std::string& key);
+
   // For Group::Leave. Throws Error; a lost session counts as left.
   void LeaveGroup(uint64_t group_id);
   // For ~Group: drops the group from the live count.
@@ -88,6 +118,7 @@ class ClientImpl {
   std::unique_ptr<v1::BufferService::Stub> buffers_;
   std::unique_ptr<v1::GroupService::Stub> groups_;
   std::unique_ptr<v1::CollectiveService::Stub> collectives_;
+  std::unique_ptr<v1::MetadataService::Stub> metadata_;
   std::unique_ptr<SessionStream> session_;  // after the stub it uses
   std::atomic<int> live_buffers_{0};
   std::atomic<int> live_groups_{0};

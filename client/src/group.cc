@@ -32,13 +32,53 @@ void Group::Leave() {
   client_->LeaveGroup(id_);
 }
 
-uint64_t Group::Run(const CollectiveCall& call) {
+void Group::CheckMember() const {
   if (left_) {
     throw Error(Code::kFailedPrecondition, "rank " + std::to_string(rank_) +
                                                " has left group " + name_ +
                                                "; join it again for more collectives");
   }
+}
+
+uint64_t Group::Run(const CollectiveCall& call) {
+  CheckMember();
   return client_->RunCollective(id_, call);
+}
+
+std::string Group::BroadcastObject(const std::string& payload, uint32_t root,
+                                   std::chrono::milliseconds timeout) {
+  CheckMember();
+  // Only the root's payload travels.
+  return client_->BroadcastObject(id_, root, rank_ == root ? payload : std::string(), timeout);
+}
+
+std::vector<std::string> Group::AllGatherObject(const std::string& payload,
+                                                std::chrono::milliseconds timeout) {
+  CheckMember();
+  return client_->AllGatherObject(id_, payload, timeout);
+}
+
+std::string Group::ScatterObject(const std::vector<std::string>& payloads, uint32_t root,
+                                 std::chrono::milliseconds timeout) {
+  CheckMember();
+  return client_->ScatterObject(id_, root, rank_ == root ? payloads : std::vector<std::string>{},
+                                timeout);
+}
+
+void Group::SendObject(const std::string& payload, uint32_t dst,
+                       std::chrono::milliseconds timeout) {
+  CheckMember();
+  client_->SendObject(id_, dst, payload, timeout);
+}
+
+std::string Group::RecvObject(uint32_t src, std::chrono::milliseconds timeout) {
+  CheckMember();
+  return client_->RecvObject(id_, src, timeout);
+}
+
+KvScope Group::Kv() {
+  CheckMember();
+  return KvScope(client_, id_);
 }
 
 namespace {

@@ -49,6 +49,7 @@ StatusOr<ClusterSetup> SetUpCluster(const Config& config, Engine* local, LinkObs
   } else {
     store = std::shared_ptr<rendezvous::Store>(rendezvous::MakeRemoteStore(root));
   }
+  setup.store = store;
   ClusterOptions options;
   options.node_name = setup.node_name;
   options.peer_address = advertised.value().GrpcTarget();

@@ -18,6 +18,9 @@ struct ClusterSetup {
   // The embedded store, on the rendezvous root only; the daemon serves it
   // on its peer listener.
   std::shared_ptr<rendezvous::MemoryStore> root_store;
+  // The cluster's store (root_store on the root, the root's over gRPC
+  // elsewhere), shared with the metadata plane; null for a single node.
+  std::shared_ptr<rendezvous::Store> store;
   std::string node_name;
   std::string peer_advertise;
 };

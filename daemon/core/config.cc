@@ -83,6 +83,7 @@ const std::map<std::string, Field>& Fields() {
       {"op_timeout_ms", NumberField(&Config::op_timeout_ms)},
       {"join_timeout_ms", NumberField(&Config::join_timeout_ms)},
       {"host_threads", NumberField(&Config::host_threads)},
+      {"max_object_bytes", NumberField(&Config::max_object_bytes)},
       {"flight_recorder_ops", NumberField(&Config::flight_recorder_ops)},
       {"metrics_listen", StringField(&Config::metrics_listen)},
       {"health_listen", StringField(&Config::health_listen)},
@@ -151,6 +152,8 @@ const std::vector<ConfigOption>& ConfigOptions() {
       Option("op_timeout_ms", "default deadline of a collective, in milliseconds"),
       Option("join_timeout_ms", "default deadline of group formation, in milliseconds"),
       Option("host_threads", "host engine threads per large op (0: all cores)"),
+      Option("max_object_bytes",
+             "most bytes one object call (broadcast/all_gather/scatter/send object) carries"),
       Option("flight_recorder_ops", "finished ops each group keeps for 'ccsctl dump group'"),
       Option("metrics_listen", "optional HTTP address serving Prometheus /metrics"),
       Option("health_listen", "optional TCP address serving grpc.health.v1 only"),
@@ -204,6 +207,12 @@ Status ConfigLoader::Load(const std::string& file,
   for (const auto& [key, value] : flags) RETURN_IF_ERROR(Apply(key, value, ConfigSource::kFlag));
   if (config_.socket.rfind("unix://", 0) == 0) config_.socket = config_.socket.substr(7);
   if (config_.socket.empty()) return InvalidArgument("config option 'socket' is empty");
+  if (config_.max_object_bytes > kMaxObjectBytesLimit) {
+    return InvalidArgument("config option 'max_object_bytes' is " +
+                           std::to_string(config_.max_object_bytes) + ", more than " +
+                           std::to_string(kMaxObjectBytesLimit) +
+                           " (1 GiB: gRPC messages must stay below 2 GiB)");
+  }
   return Status::Ok();
 }
 

@@ -20,6 +20,9 @@ struct Limits {
   uint32_t max_groups_per_session = 256;
 };
 
+// The largest max_object_bytes accepted (gRPC messages stay below 2 GiB).
+inline constexpr uint64_t kMaxObjectBytesLimit = uint64_t{1} << 30;
+
 struct Config {
   // Unix socket path (a "unix://" prefix is accepted and stripped).
   std::string socket = "/run/ccs/ccs.sock";
@@ -38,6 +41,10 @@ struct Config {
   uint32_t join_timeout_ms = 60000;
   // Host engine threads per large op; 0 = all cores.
   uint32_t host_threads = 0;
+  // The most bytes one metadata-plane call (object collective, send/recv
+  // object) may carry or deliver to one rank; RESOURCE_EXHAUSTED past it.
+  // The gRPC servers accept messages this large (plus a margin).
+  uint64_t max_object_bytes = uint64_t{16} << 20;
   // Finished ops each group remembers for `ccsctl dump group` (0: none).
   uint32_t flight_recorder_ops = 256;
   // Optional HTTP listener ("127.0.0.1:9464") serving Prometheus /metrics;

@@ -327,6 +327,16 @@ bool Group::RemoveMember(uint32_t rank, const std::string& why) {
   return destroyed;
 }
 
+void Group::Break(const std::string& reason) {
+  Completions out;
+  {
+    std::lock_guard lock(mu_);
+    BreakLocked(reason, out);
+  }
+  cv_.notify_all();
+  for (auto& fn : out) fn();
+}
+
 void Group::Drain(const Status& refusal) {
   std::lock_guard lock(mu_);
   if (!draining_) draining_ = refusal;

@@ -166,6 +166,12 @@ class Group : public std::enable_shared_from_this<Group> {
   // DESTROYED and its executor stops.
   bool RemoveMember(uint32_t rank, const std::string& why);
 
+  // Something outside the executor found the ranks out of step (the
+  // metadata plane: an object op timed out): a READY group goes BROKEN with
+  // `reason`, exactly as when a collective times out (pending ops fail with
+  // ABORTED naming it, the other nodes are told). No-op unless READY.
+  void Break(const std::string& reason);
+
   // The daemon is draining: from now on an op that would start a new
   // sequence number (or a send/recv with no queued match) is refused with
   // `refusal` (UNAVAILABLE) on the calling rank only; ops some rank already

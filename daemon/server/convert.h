@@ -6,11 +6,13 @@
 
 #include "ccs/v1/collective.pb.h"
 #include "ccs/v1/inspection.pb.h"
+#include "ccs/v1/metadata.pb.h"
 #include "ccs/v1/types.pb.h"
 #include "daemon/core/call.h"
 #include "daemon/core/group.h"
 #include "daemon/core/status.h"
 #include "daemon/core/types.h"
+#include "daemon/meta/metadata_plane.h"
 
 namespace ccs::server {
 
@@ -22,6 +24,21 @@ StatusOr<ReduceOp> FromProto(v1::ReduceOp op);
 StatusOr<CollectiveKind> FromProto(v1::CollectiveKind k);
 // The whole request, checked for the enums its kind needs.
 StatusOr<CollectiveCall> FromProto(const v1::RunCollectiveRequest& request);
+
+// Metadata plane requests (no check beyond the wire format: the plane checks
+// ranks and sizes) and results.
+meta::ObjectCall FromProto(const v1::BroadcastObjectRequest& request);
+meta::ObjectCall FromProto(const v1::AllGatherObjectRequest& request);
+meta::ObjectCall FromProto(const v1::ScatterObjectRequest& request);
+meta::ObjectCall FromProto(const v1::SendObjectRequest& request);
+meta::ObjectCall FromProto(const v1::RecvObjectRequest& request);
+meta::KvCall FromProto(const v1::KvSetRequest& request);
+meta::KvCall FromProto(const v1::KvGetRequest& request);
+meta::KvCall FromProto(const v1::KvWaitRequest& request);
+meta::KvCall FromProto(const v1::KvAddRequest& request);
+meta::KvCall FromProto(const v1::KvCompareAndSetRequest& request);
+meta::KvCall FromProto(const v1::KvDeleteRequest& request);
+void ToProto(meta::ObjectResult result, v1::ObjectResponse* out);
 
 v1::DataType ToProto(DataType t);
 v1::ReduceOp ToProto(ReduceOp op);

@@ -5,6 +5,8 @@
 #include <grpcpp/server_builder.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "daemon/server/convert.h"
 
 namespace ccs::server {
@@ -26,6 +28,14 @@ void SetHealthOn(grpc::Server* server, bool live, bool ready) {
   health->SetServingStatus("", ready);
 }
 
+// Room for the framing around max_object_bytes of payload (field tags and
+// lengths per payload, the other fields); never below gRPC's 4 MiB default.
+int MaxMessageBytes(uint64_t max_object_bytes) {
+  constexpr uint64_t kFraming = uint64_t{1} << 20;
+  constexpr uint64_t kGrpcDefault = uint64_t{4} << 20;
+  return static_cast<int>(std::max(kGrpcDefault, max_object_bytes + kFraming));
+}
+
 }  // namespace
 
 GrpcServer::GrpcServer(const ServiceContext& ctx)
@@ -34,6 +44,7 @@ GrpcServer::GrpcServer(const ServiceContext& ctx)
       buffers_(ctx),
       groups_(ctx),
       collectives_(ctx),
+      metadata_(ctx),
       inspection_(ctx),
       listener_(ctx.peers) {}
 
@@ -53,6 +64,10 @@ Status GrpcServer::Start(const Config& config) {
   builder.RegisterService(&buffers_);
   builder.RegisterService(&groups_);
   builder.RegisterService(&collectives_);
+  builder.RegisterService(&metadata_);
+  // Object payloads travel inside messages: accept the largest call
+  // max_object_bytes allows (a scatter root's list, with its framing).
+  builder.SetMaxReceiveMessageSize(MaxMessageBytes(config.max_object_bytes));
   builder.RegisterService(&inspection_);
   server_ = builder.BuildAndStart();
   if (!server_) return Internal("the gRPC server did not start");

@@ -15,6 +15,7 @@
 #include "daemon/core/config.h"
 #include "daemon/server/buffer_service.h"
 #include "daemon/server/collective_service.h"
+#include "daemon/server/metadata_service.h"
 #include "daemon/server/group_service.h"
 #include "daemon/server/inspection_service.h"
 #include "daemon/server/session_service.h"
@@ -49,6 +50,7 @@ class GrpcServer {
   BufferService buffers_;
   GroupService groups_;
   CollectiveService collectives_;
+  MetadataService metadata_;
   InspectionService inspection_;
   UnixListener listener_;
   std::unique_ptr<grpc::Server> server_;

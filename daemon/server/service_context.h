@@ -9,6 +9,7 @@
 #include "daemon/core/collective_submitter.h"
 #include "daemon/core/group_registry.h"
 #include "daemon/core/session_manager.h"
+#include "daemon/meta/metadata_plane.h"
 #include "daemon/server/peer_registry.h"
 
 namespace ccs::server {
@@ -19,6 +20,7 @@ struct ServiceContext {
   GroupRegistry* groups = nullptr;
   CollectiveSubmitter* submitter = nullptr;
   PeerRegistry* peers = nullptr;
+  meta::MetadataPlane* meta = nullptr;
   std::vector<std::string> engines;
   // This daemon's node name (config `node_name`, default: the host name),
   // advertised peer address (empty without `peer_listen`), the cluster's

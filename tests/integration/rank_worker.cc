@@ -15,6 +15,7 @@
 
 #include "ccs/ccs.h"
 #include "worker/args.h"
+#include "worker/object_scenarios.h"
 #include "worker/ops_scenario.h"
 #include "worker/scenarios.h"
 #include "worker/subgroup_scenario.h"
@@ -39,6 +40,8 @@ int main(int argc, char** argv) {
       {"ops", ccs::it::RunOps},
       {"subgroups", ccs::it::RunSubgroups},
       {"model-parallel", ccs::it::RunModelParallel},
+      {"objects", ccs::it::RunObjects},
+      {"object-call", ccs::it::RunObjectCall},
       {"selftest", ccs::it::RunSelfTest},
   };
   try {

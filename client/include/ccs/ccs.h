@@ -6,6 +6,7 @@
 #include "ccs/error.h"
 #include "ccs/group.h"
 #include "ccs/inspector.h"
+#include "ccs/kv_scope.h"
 #include "ccs/parallel_layout.h"
 #include "ccs/types.h"
 #include "ccs/version.h"

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ccs/buffer.h"
+#include "ccs/kv_scope.h"
 #include "ccs/types.h"
 
 namespace ccs {
@@ -87,6 +88,7 @@ class Group {
                  std::vector<uint64_t> recv_counts, DataType dtype);
   void Send(BufferView send, uint64_t count, DataType dtype, uint32_t peer);
   void Recv(BufferView recv, uint64_t count, DataType dtype, uint32_t peer);
+  // The barrier of both planes: returns once every rank called it.
   void Barrier();
 
   // Subgroups, formed from this group without a rendezvous round. Both are
@@ -106,12 +108,49 @@ class Group {
   std::unique_ptr<Group> NewSubgroup(const std::vector<uint32_t>& ranks,
                                      const SubgroupOptions& options = {});
 
+  // --- Metadata plane: object collectives on opaque bytes ---
+  // Payloads are bytes in std::string (binary-safe) that travel inside the
+  // gRPC messages, at most ccsd's max_object_bytes per call and per rank's
+  // result (all_gather: the sum of every rank's payload; scatter: the
+  // root's whole list): RESOURCE_EXHAUSTED past it, nothing sent. Object
+  // calls are numbered apart from the collectives above; object call N of
+  // every rank must be the same op with the same root, else every rank gets
+  // INVALID_ARGUMENT naming a rank and call of each side. A call that times
+  // out (`timeout`, 0: ccsd's op_timeout_ms) throws DEADLINE_EXCEEDED
+  // naming the ranks that never called it, and the group goes BROKEN. The
+  // same threading rule as for collectives applies.
+
+  // Returns the root's `payload` on every rank (`payload` is ignored
+  // elsewhere).
+  std::string BroadcastObject(const std::string& payload, uint32_t root,
+                              std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
+  // Returns every rank's payload, in rank order.
+  std::vector<std::string> AllGatherObject(
+      const std::string& payload,
+      std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
+  // At the root, `payloads` holds one payload per rank (ignored elsewhere);
+  // returns this rank's.
+  std::string ScatterObject(const std::vector<std::string>& payloads, uint32_t root,
+                            std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
+  // Buffered send to rank `dst`: returns once the daemon stored the payload,
+  // before `dst` receives it. Sends from one rank to another arrive in order.
+  void SendObject(const std::string& payload, uint32_t dst,
+                  std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
+  // The next payload rank `src` sent to this rank; DEADLINE_EXCEEDED naming
+  // `src` when none comes in time.
+  std::string RecvObject(uint32_t src,
+                         std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
+  // The group epoch's key-value scope (see kv_scope.h).
+  KvScope Kv();
+
   // Leaves the group now (idempotent; the destructor calls it and swallows
   // errors).
   void Leave();
 
  private:
   friend class ClientImpl;
+  // Throws FAILED_PRECONDITION once this rank has left.
+  void CheckMember() const;
   Group(ClientImpl* client, std::string name, uint64_t id, uint64_t epoch,
         uint32_t rank, uint32_t size);
 

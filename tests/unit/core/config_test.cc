@@ -69,6 +69,19 @@ TEST_CASE("Config accepts unix:// sockets and octal modes", "[config]") {
   CHECK(loader.config().socket_mode == 0600);
 }
 
+TEST_CASE("max_object_bytes defaults to 16 MiB and is bounded by 1 GiB", "[config]") {
+  ConfigLoader loader;
+  REQUIRE(loader.Load("", {}, {}).ok());
+  CHECK(loader.config().max_object_bytes == (uint64_t{16} << 20));
+  REQUIRE(loader.Load("", {{"CCS_MAX_OBJECT_BYTES", "1024"}}, {}).ok());
+  CHECK(loader.config().max_object_bytes == 1024);
+  CHECK(loader.source("max_object_bytes") == ConfigSource::kEnv);
+  Status s = loader.Load(
+      "", {}, {{"max_object_bytes", std::to_string(kMaxObjectBytesLimit + 1)}});
+  CHECK(s.code() == StatusCode::kInvalidArgument);
+  CHECK(s.message().find("max_object_bytes") != std::string::npos);
+}
+
 TEST_CASE("Every option has an env var and a flag", "[config]") {
   for (const ConfigOption& o : ConfigOptions()) {
     CHECK(o.env.rfind("CCS_", 0) == 0);
