@@ -306,7 +306,8 @@ bool Group::RemoveMember(uint32_t rank, const std::string& why) {
       FinishJoinsLocked(s, out);
       for (Member& x : members_) x.alive = false;
       if (round_) {
-        out.push_back([round = round_, s] { (void)round->Fail(s); });
+        // A store call: the executor makes it, not this (gRPC) thread.
+        on_stop_.push_back([round = round_, s] { (void)round->Fail(s); });
       }
     } else if (state_ == GroupState::kReady) {
       BreakLocked("rank " + std::to_string(rank) + " (pid " +
@@ -585,6 +586,10 @@ void Group::Run() {
       cv_.wait_until(lock, next);
     }
   }
+  Completions last = std::move(on_stop_);
+  lock.unlock();
+  for (auto& fn : last) fn();
+  lock.lock();
   stopped_ = true;
   cv_.notify_all();
 }

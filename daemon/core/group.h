@@ -317,6 +317,8 @@ class Group : public std::enable_shared_from_this<Group> {
   bool transit_running_ = false;      // the transit thread exists
   std::optional<Status> draining_;    // the refusal of new ops
   FlightRecorder recorder_;
+  // Calls that may block (store), made by the executor before it stops.
+  Completions on_stop_;
   bool stop_ = false;
   bool stopped_ = false;              // the executor thread has left Run()
   std::thread thread_;
