@@ -1,0 +1,28 @@
+// IpcOpener: how the daemon maps another process's device allocation.
+//
+// The real implementation (cuda_ipc_opener.cc, CUDA builds only) calls
+// cudaIpcOpenMemHandle / cudaIpcCloseMemHandle on the device's ordinal. Unit
+// tests use a fake (tests/unit/engine/cuda/fake_ipc_opener.h): CUDA IPC
+// cannot run without a GPU, so the fake stands in for it and records opens
+// and closes. IpcMappingCache calls an opener under its own lock, one call at
+// a time.
+#pragma once
+
+#include "daemon/core/status.h"
+#include "daemon/engine/cuda/device_buffer.h"
+
+namespace ccs::cuda {
+
+class IpcOpener {
+ public:
+  virtual ~IpcOpener() = default;
+  // Maps the allocation `handle` names on local device `ordinal`; returns
+  // its base address in this process. Errors name the device and the CUDA
+  // error (e.g. INVALID_ARGUMENT for a handle of an allocation that is gone).
+  virtual StatusOr<void*> Open(int ordinal, const IpcHandleBytes& handle) = 0;
+  // Unmaps a base Open returned. Never fails from the caller's view (an
+  // error is logged).
+  virtual void Close(int ordinal, void* base) = 0;
+};
+
+}  // namespace ccs::cuda
