@@ -81,9 +81,13 @@ __device__ __forceinline__ float ToFloat(__nv_bfloat16 x) { return __bfloat162fl
 template <typename T>
 __device__ __forceinline__ T FromFloat(float x);
 template <>
-__device__ __forceinline__ float FromFloat<float>(float x) { return x; }
+__device__ __forceinline__ float FromFloat<float>(float x) {
+  return x;
+}
 template <>
-__device__ __forceinline__ __half FromFloat<__half>(float x) { return __float2half_rn(x); }
+__device__ __forceinline__ __half FromFloat<__half>(float x) {
+  return __float2half_rn(x);
+}
 template <>
 __device__ __forceinline__ __nv_bfloat16 FromFloat<__nv_bfloat16>(float x) {
   return __float2bfloat16_rn(x);
@@ -154,7 +158,8 @@ __global__ void __launch_bounds__(kThreadsPerBlock) TwoShot(Args a) {
     const P* src = static_cast<const P*>(a.part_out[s]);
     const uint64_t begin = s * per;
     const uint64_t end = min(begin + per, a.packs);
-    for (uint64_t i = begin + first; i < end; i += stride) StoreAll<T, kElems>(a, i, src[i]);
+    for (uint64_t i = begin + first; i < end; i += stride)
+      StoreAll<T, kElems>(a, i, src[i]);
   }
   Barrier(a, base + 3);  // nobody reads our shard any more
   EpochStore(a, base + 3);
@@ -181,22 +186,28 @@ void Launch(const Args& a, const GridPlan& g, ArAlgorithm algo, cudaStream_t s) 
   constexpr int kVec = 16 / sizeof(T);
   const bool vec = g.elems_per_pack != 1;
   if (algo == ArAlgorithm::kOneShot) {
-    if (vec) OneShot<T, kVec><<<g.blocks, g.threads, 0, s>>>(a);
-    else OneShot<T, 1><<<g.blocks, g.threads, 0, s>>>(a);
+    if (vec)
+      OneShot<T, kVec><<<g.blocks, g.threads, 0, s>>>(a);
+    else
+      OneShot<T, 1><<<g.blocks, g.threads, 0, s>>>(a);
   } else {
-    if (vec) TwoShot<T, kVec><<<g.blocks, g.threads, 0, s>>>(a);
-    else TwoShot<T, 1><<<g.blocks, g.threads, 0, s>>>(a);
+    if (vec)
+      TwoShot<T, kVec><<<g.blocks, g.threads, 0, s>>>(a);
+    else
+      TwoShot<T, 1><<<g.blocks, g.threads, 0, s>>>(a);
   }
 }
 
 Status CudaError(const std::string& what, cudaError_t err) {
-  std::string text = what + ": " + cudaGetErrorName(err) + " (" + cudaGetErrorString(err) + ")";
+  std::string text =
+      what + ": " + cudaGetErrorName(err) + " (" + cudaGetErrorString(err) + ")";
   return err == cudaErrorMemoryAllocation ? ResourceExhausted(text) : Internal(text);
 }
 
 }  // namespace
 
-Status LaunchAllReduce(const AllReduceLaunch& launch, ArAlgorithm algorithm, void* stream) {
+Status LaunchAllReduce(const AllReduceLaunch& launch, ArAlgorithm algorithm,
+                       void* stream) {
   RETURN_IF_ERROR(ValidateLaunch(launch, algorithm));
   if (launch.count == 0) return Status::Ok();
   const GridPlan grid = PlanGrid(launch.count, launch.dtype, launch.vectorise,
@@ -204,9 +215,15 @@ Status LaunchAllReduce(const AllReduceLaunch& launch, ArAlgorithm algorithm, voi
   const Args args = MakeArgs(launch, grid.packs);
   auto s = static_cast<cudaStream_t>(stream);
   switch (launch.dtype) {
-    case ArDtype::kFloat32: Launch<float>(args, grid, algorithm, s); break;
-    case ArDtype::kFloat16: Launch<__half>(args, grid, algorithm, s); break;
-    case ArDtype::kBfloat16: Launch<__nv_bfloat16>(args, grid, algorithm, s); break;
+    case ArDtype::kFloat32:
+      Launch<float>(args, grid, algorithm, s);
+      break;
+    case ArDtype::kFloat16:
+      Launch<__half>(args, grid, algorithm, s);
+      break;
+    case ArDtype::kBfloat16:
+      Launch<__nv_bfloat16>(args, grid, algorithm, s);
+      break;
   }
   cudaError_t err = cudaGetLastError();
   if (err != cudaSuccess) {
@@ -219,8 +236,8 @@ Status LaunchAllReduce(const AllReduceLaunch& launch, ArAlgorithm algorithm, voi
 }
 
 StatusOr<void*> AllocateSignal(int device) {
-  const std::string where = " for a custom all-reduce signal block on device " +
-                            std::to_string(device);
+  const std::string where =
+      " for a custom all-reduce signal block on device " + std::to_string(device);
   cudaError_t err = cudaSetDevice(device);
   if (err != cudaSuccess) return CudaError("cudaSetDevice" + where, err);
   void* p = nullptr;

@@ -22,7 +22,8 @@ Status CheckPointers(const char* what, const void* const* p, uint32_t n, bool al
   }
   for (uint32_t i = 0; i < n; ++i) {
     std::string name = std::string(what) + "[" + std::to_string(i) + "]";
-    if (p[i] == nullptr) return InvalidArgument("custom all-reduce: " + name + " is null");
+    if (p[i] == nullptr)
+      return InvalidArgument("custom all-reduce: " + name + " is null");
     if (aligned && reinterpret_cast<uintptr_t>(p[i]) % kPackBytes != 0) {
       return InvalidArgument("custom all-reduce: " + name +
                              " is not 16-byte aligned but the launch is vectorised");
@@ -62,7 +63,8 @@ Status ValidateLaunch(const AllReduceLaunch& l, ArAlgorithm algorithm) {
   }
   if (l.vectorise && (l.count * ArDtypeSize(l.dtype)) % kPackBytes != 0) {
     return InvalidArgument("custom all-reduce: vectorised launch of " +
-                           std::to_string(l.count) + " elements is not whole 16-byte packs");
+                           std::to_string(l.count) +
+                           " elements is not whole 16-byte packs");
   }
   RETURN_IF_ERROR(CheckPointers("inputs", l.inputs, l.num_inputs, l.vectorise));
   RETURN_IF_ERROR(CheckPointers("outputs", l.outputs, l.num_outputs, l.vectorise));
@@ -88,7 +90,8 @@ GridPlan PlanGrid(uint64_t count, ArDtype dtype, bool vectorise,
                   uint32_t num_participants, ArAlgorithm algorithm) {
   GridPlan plan;
   plan.threads = kThreadsPerBlock;
-  plan.elems_per_pack = vectorise ? static_cast<uint32_t>(kPackBytes / ArDtypeSize(dtype)) : 1;
+  plan.elems_per_pack =
+      vectorise ? static_cast<uint32_t>(kPackBytes / ArDtypeSize(dtype)) : 1;
   plan.packs = count / plan.elems_per_pack;
   uint64_t work = plan.packs;
   if (algorithm == ArAlgorithm::kTwoShot && num_participants > 1) {

@@ -12,12 +12,15 @@ namespace {
 constexpr int kWords = 4096;
 
 __global__ void CopyWords(const unsigned* src, unsigned* dst, int n) {
-  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += gridDim.x * blockDim.x) {
+  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n;
+       i += gridDim.x * blockDim.x) {
     dst[i] = src[i];
   }
 }
 
-unsigned Pattern(int i) { return 0x9e3779b9u * static_cast<unsigned>(i + 1) ^ 0x5bd1e995u; }
+unsigned Pattern(int i) {
+  return 0x9e3779b9u * static_cast<unsigned>(i + 1) ^ 0x5bd1e995u;
+}
 
 // Frees the probe's buffers on every return path.
 struct Buffers {
@@ -39,8 +42,8 @@ Status Check(cudaError_t err, const std::string& what) {
 }  // namespace
 
 Status ProbePeerAccess(int reader, int owner) {
-  const std::string pair = "GPU " + std::to_string(reader) + " reading GPU " +
-                           std::to_string(owner);
+  const std::string pair =
+      "GPU " + std::to_string(reader) + " reading GPU " + std::to_string(owner);
   if (reader == owner) return Status::Ok();
   int can = 0;
   RETURN_IF_ERROR(Check(cudaDeviceCanAccessPeer(&can, reader, owner),
@@ -60,11 +63,13 @@ Status ProbePeerAccess(int reader, int owner) {
   b.reader = reader;
   const size_t bytes = kWords * sizeof(unsigned);
   RETURN_IF_ERROR(Check(cudaSetDevice(owner), "cudaSetDevice"));
-  RETURN_IF_ERROR(Check(cudaMalloc(&b.src, bytes), "cudaMalloc on GPU " + std::to_string(owner)));
+  RETURN_IF_ERROR(
+      Check(cudaMalloc(&b.src, bytes), "cudaMalloc on GPU " + std::to_string(owner)));
   RETURN_IF_ERROR(Check(cudaMemcpy(b.src, want.data(), bytes, cudaMemcpyHostToDevice),
                         "filling the pattern"));
   RETURN_IF_ERROR(Check(cudaSetDevice(reader), "cudaSetDevice"));
-  RETURN_IF_ERROR(Check(cudaMalloc(&b.dst, bytes), "cudaMalloc on GPU " + std::to_string(reader)));
+  RETURN_IF_ERROR(
+      Check(cudaMalloc(&b.dst, bytes), "cudaMalloc on GPU " + std::to_string(reader)));
   CopyWords<<<8, 256>>>(b.src, b.dst, kWords);
   RETURN_IF_ERROR(Check(cudaGetLastError(), "launching the copy kernel for " + pair));
   RETURN_IF_ERROR(Check(cudaDeviceSynchronize(), "the copy kernel for " + pair));
@@ -73,7 +78,8 @@ Status ProbePeerAccess(int reader, int owner) {
   for (int i = 0; i < kWords; ++i) {
     if (got[i] != want[i]) {
       return FailedPrecondition("P2P reads are wrong for " + pair + " (word " +
-                                std::to_string(i) + "); the custom all-reduce is off "
+                                std::to_string(i) +
+                                "); the custom all-reduce is off "
                                 "between them, NCCL is used");
     }
   }

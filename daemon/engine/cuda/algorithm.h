@@ -24,9 +24,9 @@ struct AlgorithmThresholds {
 
 // What the caller knows about one all-reduce.
 struct AllReduceSituation {
-  uint64_t bytes = 0;  // per rank
-  uint32_t ranks = 0;  // in the group
-  uint32_t gpus = 0;   // distinct GPUs holding the group's local ranks
+  uint64_t bytes = 0;            // per rank
+  uint32_t ranks = 0;            // in the group
+  uint32_t gpus = 0;             // distinct GPUs holding the group's local ranks
   bool all_ranks_local = false;  // every rank on this node
   // Every pair of those GPUs passed the daemon's startup P2P check
   // (irrelevant with one GPU).
@@ -54,6 +54,7 @@ struct AlgorithmChoice {
 // 3. Several GPUs: one-shot up to the one-shot limit unless in place
 //    (one-shot cannot run in place across GPUs); two-shot up to
 //    two_shot_max_bytes; above that NCCL if possible, else two-shot.
-AlgorithmChoice SelectAllReduce(const AllReduceSituation& s, const AlgorithmThresholds& t);
+AlgorithmChoice SelectAllReduce(const AllReduceSituation& s,
+                                const AlgorithmThresholds& t);
 
 }  // namespace ccs::cuda

@@ -20,20 +20,24 @@ class CudaIpcOpener final : public IpcOpener {
     static_assert(sizeof(h) == kIpcHandleBytes);
     std::memcpy(&h, handle.data(), sizeof(h));
     void* base = nullptr;
-    RETURN_IF_ERROR(CudaStatus(cudaIpcOpenMemHandle(&base, h, cudaIpcMemLazyEnablePeerAccess),
-                               "cudaIpcOpenMemHandle of a client's buffer " + where));
+    RETURN_IF_ERROR(
+        CudaStatus(cudaIpcOpenMemHandle(&base, h, cudaIpcMemLazyEnablePeerAccess),
+                   "cudaIpcOpenMemHandle of a client's buffer " + where));
     return base;
   }
 
   void Close(int ordinal, void* base) override {
     Status s = CudaStatus(cudaSetDevice(ordinal), "cudaSetDevice");
     if (s.ok()) s = CudaStatus(cudaIpcCloseMemHandle(base), "cudaIpcCloseMemHandle");
-    if (!s.ok()) spdlog::warn("closing an IPC mapping on device {}: {}", ordinal, s.ToString());
+    if (!s.ok())
+      spdlog::warn("closing an IPC mapping on device {}: {}", ordinal, s.ToString());
   }
 };
 
 }  // namespace
 
-std::unique_ptr<IpcOpener> MakeCudaIpcOpener() { return std::make_unique<CudaIpcOpener>(); }
+std::unique_ptr<IpcOpener> MakeCudaIpcOpener() {
+  return std::make_unique<CudaIpcOpener>();
+}
 
 }  // namespace ccs::cuda

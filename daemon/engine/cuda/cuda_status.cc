@@ -9,15 +9,19 @@ Status CudaStatus(cudaError_t err, std::string_view what) {
   std::string text = std::string(what) + ": " + cudaGetErrorName(err) + " (" +
                      cudaGetErrorString(err) + ")";
   switch (err) {
-    case cudaErrorMemoryAllocation: return ResourceExhausted(text);
+    case cudaErrorMemoryAllocation:
+      return ResourceExhausted(text);
     case cudaErrorInsufficientDriver:
     case cudaErrorNoDevice:
-    case cudaErrorInitializationError: return FailedPrecondition(text);
+    case cudaErrorInitializationError:
+      return FailedPrecondition(text);
     case cudaErrorInvalidValue:
     case cudaErrorInvalidResourceHandle:
     case cudaErrorInvalidDevice:
-    case cudaErrorMapBufferObjectFailed: return InvalidArgument(text);
-    default: return Internal(text);
+    case cudaErrorMapBufferObjectFailed:
+      return InvalidArgument(text);
+    default:
+      return Internal(text);
   }
 }
 

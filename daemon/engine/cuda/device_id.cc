@@ -29,8 +29,9 @@ bool ParseHex(std::string_view text, T* out) {
 }
 
 Status BadUuid(std::string_view text) {
-  return InvalidArgument("'" + std::string(text) +
-                         "' is not a GPU UUID (GPU-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)");
+  return InvalidArgument(
+      "'" + std::string(text) +
+      "' is not a GPU UUID (GPU-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)");
 }
 
 }  // namespace
@@ -52,7 +53,8 @@ StatusOr<DeviceUuid> ParseDeviceUuid(std::string_view text) {
     if (dash_here) continue;
     int h = HexValue(rest[i]);
     if (h < 0) return BadUuid(text);
-    uuid.bytes[digit / 2] = static_cast<uint8_t>(uuid.bytes[digit / 2] | (digit % 2 ? h : h << 4));
+    uuid.bytes[digit / 2] =
+        static_cast<uint8_t>(uuid.bytes[digit / 2] | (digit % 2 ? h : h << 4));
     ++digit;
   }
   return uuid;
@@ -72,7 +74,8 @@ std::string FormatDeviceUuid(const DeviceUuid& uuid) {
 StatusOr<DeviceUuid> DeviceUuidFromBytes(std::string_view raw) {
   DeviceUuid uuid;
   if (raw.size() != uuid.bytes.size()) {
-    return InvalidArgument("a device UUID is 16 bytes, got " + std::to_string(raw.size()));
+    return InvalidArgument("a device UUID is 16 bytes, got " +
+                           std::to_string(raw.size()));
   }
   std::copy(raw.begin(), raw.end(), reinterpret_cast<char*>(uuid.bytes.data()));
   return uuid;
@@ -104,8 +107,9 @@ StatusOr<PciBusId> ParsePciBusId(std::string_view text) {
 
 std::string FormatPciBusId(const PciBusId& id) {
   char buf[32];
-  std::snprintf(buf, sizeof(buf), id.domain > 0xffff ? "%08x:%02x:%02x.%x" : "%04x:%02x:%02x.%x",
-                id.domain, id.bus, id.device, id.function);
+  std::snprintf(buf, sizeof(buf),
+                id.domain > 0xffff ? "%08x:%02x:%02x.%x" : "%04x:%02x:%02x.%x", id.domain,
+                id.bus, id.device, id.function);
   return buf;
 }
 
@@ -120,7 +124,8 @@ StatusOr<LocalDevice> FindDevice(const std::vector<LocalDevice>& devices,
             FormatPciBusId(d.pci) + ")";
   }
   return NotFound("GPU " + FormatDeviceUuid(uuid) +
-                  " is not one of this daemon's devices [" + (seen.empty() ? "none" : seen) +
+                  " is not one of this daemon's devices [" +
+                  (seen.empty() ? "none" : seen) +
                   "]; run ccsd where it sees that GPU (check its CUDA_VISIBLE_DEVICES)");
 }
 

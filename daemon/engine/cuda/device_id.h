@@ -34,7 +34,7 @@ StatusOr<DeviceUuid> DeviceUuidFromBytes(std::string_view raw);
 struct PciBusId {
   uint32_t domain = 0;
   uint8_t bus = 0;
-  uint8_t device = 0;  // 0..31
+  uint8_t device = 0;    // 0..31
   uint8_t function = 0;  // 0..7
   friend bool operator==(const PciBusId&, const PciBusId&) = default;
 };

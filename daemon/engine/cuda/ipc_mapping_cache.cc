@@ -8,8 +8,8 @@ IpcMappingCache::~IpcMappingCache() {
   for (auto& [key, m] : mappings_) opener_->Close(m.ordinal, m.base);
 }
 
-StatusOr<void*> IpcMappingCache::Acquire(uint64_t session, const MappingKey& key, int ordinal,
-                                         uint64_t alloc_size) {
+StatusOr<void*> IpcMappingCache::Acquire(uint64_t session, const MappingKey& key,
+                                         int ordinal, uint64_t alloc_size) {
   std::lock_guard lock(mu_);
   auto it = mappings_.find(key);
   if (it != mappings_.end()) {

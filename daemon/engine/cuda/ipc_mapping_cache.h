@@ -51,7 +51,7 @@ class IpcMappingCache {
   // Drops every reference `session` holds (the session ended).
   void ReleaseSession(uint64_t session);
 
-  size_t mapped() const;  // allocations mapped now
+  size_t mapped() const;                             // allocations mapped now
   uint64_t references(const MappingKey& key) const;  // all sessions
 
  private:

@@ -8,7 +8,8 @@ namespace ccs::cuda {
 LaunchSequencer::LaunchSequencer(std::vector<GpuWorker*> workers)
     : workers_(std::move(workers)) {}
 
-StatusOr<uint64_t> LaunchSequencer::Submit(std::span<const uint32_t> gpus, GpuWork* work) {
+StatusOr<uint64_t> LaunchSequencer::Submit(std::span<const uint32_t> gpus,
+                                           GpuWork* work) {
   if (gpus.empty()) return InvalidArgument("a GPU op must name at least one GPU");
   for (size_t i = 0; i < gpus.size(); ++i) {
     if (gpus[i] >= workers_.size() || workers_[gpus[i]] == nullptr) {

@@ -55,7 +55,8 @@ NcclComm::~NcclComm() {
 }
 
 Status NcclComm::Poll() const {
-  if (aborted_.load()) return Aborted("the NCCL communicator of " + name_ + " was aborted");
+  if (aborted_.load())
+    return Aborted("the NCCL communicator of " + name_ + " was aborted");
   ncclResult_t state = ncclSuccess;
   ncclResult_t r = nccl_.api().CommGetAsyncError(comm_, &state);
   if (r != ncclSuccess) state = r;

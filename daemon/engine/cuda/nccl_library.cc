@@ -14,8 +14,9 @@ Status Resolve(void* handle, const char* name, const std::string& path, bool req
   dlerror();
   void* sym = dlsym(handle, name);
   if (sym == nullptr && required) {
-    return FailedPrecondition("the NCCL library '" + path + "' (" + kOption + ") has no " +
-                              name + "; point " + kOption + " at NCCL 2.18 or newer");
+    return FailedPrecondition("the NCCL library '" + path + "' (" + kOption +
+                              ") has no " + name + "; point " + kOption +
+                              " at NCCL 2.18 or newer");
   }
   *out = reinterpret_cast<Fn>(sym);
   return Status::Ok();
@@ -23,8 +24,8 @@ Status Resolve(void* handle, const char* name, const std::string& path, bool req
 
 std::string LoadedPath(void* handle, const std::string& fallback) {
   struct link_map* map = nullptr;
-  if (dlinfo(handle, RTLD_DI_LINKMAP, &map) == 0 && map != nullptr && map->l_name != nullptr &&
-      map->l_name[0] != '\0') {
+  if (dlinfo(handle, RTLD_DI_LINKMAP, &map) == 0 && map != nullptr &&
+      map->l_name != nullptr && map->l_name[0] != '\0') {
     return map->l_name;
   }
   return fallback;
@@ -72,8 +73,8 @@ StatusOr<std::unique_ptr<NcclLibrary>> NcclLibrary::Load(const std::string& path
   int code = 0;
   ncclResult_t r = a.GetVersion(&code);
   if (r != ncclSuccess) {
-    return FailedPrecondition("ncclGetVersion of '" + path + "' (" + kOption + ") failed: " +
-                              a.GetErrorString(r));
+    return FailedPrecondition("ncclGetVersion of '" + path + "' (" + kOption +
+                              ") failed: " + a.GetErrorString(r));
   }
   lib->version_code_ = code;
   return lib;
@@ -92,11 +93,14 @@ Status NcclLibrary::ToStatus(ncclResult_t result, std::string_view what) const {
   if (last != nullptr && last[0] != '\0') text += std::string(" (") + last + ")";
   switch (result) {
     case ncclInvalidArgument:
-    case ncclInvalidUsage: return InvalidArgument(text);
+    case ncclInvalidUsage:
+      return InvalidArgument(text);
     case ncclRemoteError:
     case ncclSystemError:
-    case ncclInProgress: return Unavailable(text);
-    default: return Internal(text);
+    case ncclInProgress:
+      return Unavailable(text);
+    default:
+      return Internal(text);
   }
 }
 
@@ -111,7 +115,8 @@ std::string FormatNcclVersion(int code) {
     minor = (code % 1000) / 100;
     patch = code % 100;
   }
-  return std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(patch);
+  return std::to_string(major) + "." + std::to_string(minor) + "." +
+         std::to_string(patch);
 }
 
 }  // namespace ccs::cuda

@@ -58,7 +58,7 @@ class NcclLibrary {
 
   const NcclApi& api() const { return api_; }
   int version_code() const { return version_code_; }  // ncclGetVersion's value
-  std::string version() const;                         // "2.28.9"
+  std::string version() const;                        // "2.28.9"
   const std::string& requested_path() const { return requested_path_; }
   // The file the dynamic linker actually loaded (absolute when known).
   const std::string& loaded_path() const { return loaded_path_; }

@@ -15,7 +15,8 @@ std::string P2pMatrix::Describe() const {
   std::string out;
   for (uint32_t r = 0; r < gpus_; ++r) {
     out += std::to_string(r) + ":";
-    for (uint32_t o = 0; o < gpus_; ++o) out += CanRead(r, o) ? " " + std::to_string(o) : " -";
+    for (uint32_t o = 0; o < gpus_; ++o)
+      out += CanRead(r, o) ? " " + std::to_string(o) : " -";
     out += "\n";
   }
   return out;

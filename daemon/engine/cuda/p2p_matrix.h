@@ -18,7 +18,9 @@ class P2pMatrix {
   }
   uint32_t gpus() const { return gpus_; }
   // Records the probe of `reader` reading `owner`'s memory.
-  void Set(uint32_t reader, uint32_t owner, bool ok) { ok_[size_t{reader} * gpus_ + owner] = ok; }
+  void Set(uint32_t reader, uint32_t owner, bool ok) {
+    ok_[size_t{reader} * gpus_ + owner] = ok;
+  }
   bool CanRead(uint32_t reader, uint32_t owner) const {
     return reader < gpus_ && owner < gpus_ && ok_[size_t{reader} * gpus_ + owner];
   }

@@ -1,8 +1,9 @@
 // Algorithm selection for device all-reduce.
 #include "daemon/engine/cuda/algorithm.h"
-#include "daemon/engine/cuda/p2p_matrix.h"
 
 #include <catch2/catch.hpp>
+
+#include "daemon/engine/cuda/p2p_matrix.h"
 
 namespace ccs::cuda {
 namespace {
@@ -63,7 +64,8 @@ TEST_CASE("in place across GPUs never takes one-shot", "[cuda][algorithm]") {
   CHECK(Pick(s) == Algorithm::kOneShot);  // one GPU: in place is safe
 }
 
-TEST_CASE("processes sharing one GPU use the kernels at every size", "[cuda][algorithm]") {
+TEST_CASE("processes sharing one GPU use the kernels at every size",
+          "[cuda][algorithm]") {
   for (uint64_t bytes : {uint64_t{8}, 1 * kMiB, 256 * kMiB}) {
     auto choice = SelectAllReduce(Local(bytes, 8, 1), {});
     CHECK(choice.algorithm == Algorithm::kOneShot);
@@ -93,9 +95,17 @@ TEST_CASE("without the kernels' prerequisites: NCCL if possible, else host-stage
        "reduce op not supported by the custom kernels"},
       {"p2p", [](AllReduceSituation& s) { s.p2p_verified = false; },
        "P2P between the GPUs not verified"},
-      {"ranks", [](AllReduceSituation& s) { s.ranks = 17; s.gpus = 4; },
+      {"ranks",
+       [](AllReduceSituation& s) {
+         s.ranks = 17;
+         s.gpus = 4;
+       },
        "too many ranks for the custom kernels"},
-      {"gpus", [](AllReduceSituation& s) { s.ranks = 9; s.gpus = 9; },
+      {"gpus",
+       [](AllReduceSituation& s) {
+         s.ranks = 9;
+         s.gpus = 9;
+       },
        "too many GPUs for the custom kernels"},
   };
   for (const Case& c : cases) {

@@ -77,9 +77,9 @@ Data MakeData(ArDtype t, uint32_t ranks, uint64_t count, uint32_t seed) {
 // `misalign` shifts every buffer by that many bytes (scalar path).
 void RunCase(ArDtype t, ArAlgorithm algo, uint32_t ranks, uint32_t participants,
              uint64_t count, bool in_place, size_t misalign) {
-  INFO("dtype " << int(t) << " algo " << int(algo) << " ranks " << ranks << " participants "
-                << participants << " count " << count << " in_place " << in_place
-                << " misalign " << misalign);
+  INFO("dtype " << int(t) << " algo " << int(algo) << " ranks " << ranks
+                << " participants " << participants << " count " << count << " in_place "
+                << in_place << " misalign " << misalign);
   const size_t es = ArDtypeSize(t);
   const size_t bytes = count * es;
   Data data = MakeData(t, ranks, count, static_cast<uint32_t>(count + ranks));
@@ -108,8 +108,9 @@ void RunCase(ArDtype t, ArAlgorithm algo, uint32_t ranks, uint32_t participants,
     CUDA_OK(cudaStreamCreateWithFlags(&streams[p], cudaStreamNonBlocking));
     part_out[p] = outputs[p];  // rank p is participant p's first
   }
-  const bool vec = CanVectorize(count, t, inputs.data(), ranks) &&
-                   CanVectorize(count, t, const_cast<const void**>(outputs.data()), ranks);
+  const bool vec =
+      CanVectorize(count, t, inputs.data(), ranks) &&
+      CanVectorize(count, t, const_cast<const void**>(outputs.data()), ranks);
   for (int round = 0; round < 3; ++round) {  // epochs advance across launches
     if (round > 0 && in_place) {
       for (uint32_t r = 0; r < ranks; ++r) {
@@ -155,7 +156,8 @@ void RunCase(ArDtype t, ArAlgorithm algo, uint32_t ranks, uint32_t participants,
 TEST_CASE("one GPU, several ranks: one-shot matches the host bit for bit", "[gpu]") {
   for (ArDtype t : {ArDtype::kFloat32, ArDtype::kFloat16, ArDtype::kBfloat16}) {
     for (uint32_t ranks : {1u, 2u, 3u, 8u}) {
-      for (uint64_t count : {uint64_t{1}, uint64_t{7}, uint64_t{4096}, uint64_t{1} << 20}) {
+      for (uint64_t count :
+           {uint64_t{1}, uint64_t{7}, uint64_t{4096}, uint64_t{1} << 20}) {
         RunCase(t, ArAlgorithm::kOneShot, ranks, 1, count, false, 0);
         RunCase(t, ArAlgorithm::kOneShot, ranks, 1, count, true, 0);
       }

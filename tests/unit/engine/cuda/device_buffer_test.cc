@@ -25,7 +25,8 @@ TEST_CASE("IPC handles are exactly 64 non-zero bytes", "[cuda][device_buffer]") 
   CHECK((*h)[63] == 1);
   auto short_one = IpcHandleFromBytes(std::string(63, '\x01'), "mem_handle");
   CHECK(short_one.status().code() == StatusCode::kInvalidArgument);
-  CHECK(short_one.status().message().find("mem_handle must be 64 bytes") != std::string::npos);
+  CHECK(short_one.status().message().find("mem_handle must be 64 bytes") !=
+        std::string::npos);
   auto zero = IpcHandleFromBytes(std::string(64, '\0'), "event_handle");
   CHECK(zero.status().code() == StatusCode::kInvalidArgument);
   CHECK(zero.status().message().find("event_handle is all zero") != std::string::npos);
@@ -43,7 +44,8 @@ TEST_CASE("a registered range must lie inside its allocation", "[cuda][device_bu
   past.size_bytes = 101;
   auto s = ValidateDeviceBuffer(past);
   CHECK(s.code() == StatusCode::kInvalidArgument);
-  CHECK(s.message().find("does not fit in its allocation of 1048576 bytes") != std::string::npos);
+  CHECK(s.message().find("does not fit in its allocation of 1048576 bytes") !=
+        std::string::npos);
 
   DeviceBufferDesc wrap = Valid();
   wrap.alloc_offset = 16;
@@ -67,7 +69,8 @@ TEST_CASE("zero sizes and a missing device are refused", "[cuda][device_buffer]"
   CHECK(ValidateDeviceBuffer(d).message().find("device UUID") != std::string::npos);
 }
 
-TEST_CASE("op ranges resolve to allocation offsets, overflow-safe", "[cuda][device_buffer]") {
+TEST_CASE("op ranges resolve to allocation offsets, overflow-safe",
+          "[cuda][device_buffer]") {
   DeviceBufferDesc d = Valid();
   auto at = ResolveDeviceRange(d, 100, 200);
   REQUIRE(at.ok());

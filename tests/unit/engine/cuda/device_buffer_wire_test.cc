@@ -34,7 +34,8 @@ TEST_CASE("a device buffer survives the wire", "[cuda][wire]") {
   CHECK(desc->alloc_offset == 256);
   CHECK(desc->alloc_size == (1 << 20));
   CHECK(desc->size_bytes == 4096);
-  CHECK(cuda::FormatDeviceUuid(desc->device) == "GPU-01000000-0000-0000-0000-00000000007f");
+  CHECK(cuda::FormatDeviceUuid(desc->device) ==
+        "GPU-01000000-0000-0000-0000-00000000007f");
 }
 
 TEST_CASE("malformed device buffers are refused naming the field", "[cuda][wire]") {
@@ -44,11 +45,13 @@ TEST_CASE("malformed device buffers are refused naming the field", "[cuda][wire]
         std::string::npos);
   b = ValidWire();
   b.set_device_uuid("GPU-1");
-  CHECK(FromProto(b, 4096).status().message().find("cuda.device_uuid") != std::string::npos);
+  CHECK(FromProto(b, 4096).status().message().find("cuda.device_uuid") !=
+        std::string::npos);
   b = ValidWire();
   auto past = FromProto(b, (1 << 20) - 255);  // one byte past the allocation
   CHECK(past.status().code() == StatusCode::kInvalidArgument);
-  CHECK(past.status().message().find("does not fit in its allocation") != std::string::npos);
+  CHECK(past.status().message().find("does not fit in its allocation") !=
+        std::string::npos);
   CHECK(FromProto(b, (1 << 20) - 256).ok());
 }
 
@@ -61,7 +64,8 @@ TEST_CASE("an IPC event survives the wire", "[cuda][wire]") {
   CHECK(desc->handle[10] == 0x11);
   CHECK(desc->device.bytes[5] == 0x22);
   e.set_event_handle(std::string(64, '\0'));
-  CHECK(FromProto(e).status().message().find("event_handle is all zero") != std::string::npos);
+  CHECK(FromProto(e).status().message().find("event_handle is all zero") !=
+        std::string::npos);
 }
 
 }  // namespace

@@ -6,7 +6,8 @@
 namespace ccs::cuda {
 namespace {
 
-TEST_CASE("a GPU UUID parses from nvidia-smi's form and formats back", "[cuda][device_id]") {
+TEST_CASE("a GPU UUID parses from nvidia-smi's form and formats back",
+          "[cuda][device_id]") {
   auto uuid = ParseDeviceUuid("GPU-5f3c2a9e-1b2c-4d5e-8f90-0123456789AB");
   REQUIRE(uuid.ok());
   CHECK(uuid->bytes[0] == 0x5f);
@@ -41,7 +42,8 @@ TEST_CASE("a UUID from wire bytes must be exactly 16 bytes", "[cuda][device_id]"
         StatusCode::kInvalidArgument);
 }
 
-TEST_CASE("PCI bus ids parse in CUDA's, nvidia-smi's and short form", "[cuda][device_id]") {
+TEST_CASE("PCI bus ids parse in CUDA's, nvidia-smi's and short form",
+          "[cuda][device_id]") {
   auto a = ParsePciBusId("0000:3b:00.0");
   auto b = ParsePciBusId("00000000:3B:00.0");
   auto c = ParsePciBusId("3b:00.0");
@@ -62,8 +64,9 @@ TEST_CASE("PCI bus ids parse in CUDA's, nvidia-smi's and short form", "[cuda][de
 }
 
 TEST_CASE("malformed PCI bus ids are refused", "[cuda][device_id]") {
-  for (const char* bad : {"", "3b", "0000:3b:00", "0000:3b:20.0", "0000:3b:00.8",
-                          "000000000:3b:00.0", "0000:3b:0.0", "zz:00.0", "0000:3b:00.0x"}) {
+  for (const char* bad :
+       {"", "3b", "0000:3b:00", "0000:3b:20.0", "0000:3b:00.8", "000000000:3b:00.0",
+        "0000:3b:0.0", "zz:00.0", "0000:3b:00.0x"}) {
     CHECK(ParsePciBusId(bad).status().code() == StatusCode::kInvalidArgument);
   }
 }

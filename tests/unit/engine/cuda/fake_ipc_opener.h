@@ -18,7 +18,8 @@ class FakeIpcOpener final : public IpcOpener {
     ++opens;
     if (fail_next) {
       fail_next = false;
-      return InvalidArgument("cudaIpcOpenMemHandle (fake): cudaErrorInvalidResourceHandle");
+      return InvalidArgument(
+          "cudaIpcOpenMemHandle (fake): cudaErrorInvalidResourceHandle");
     }
     next_base += 0x100000;
     void* base = reinterpret_cast<void*>(next_base);

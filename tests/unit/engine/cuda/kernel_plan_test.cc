@@ -69,7 +69,8 @@ TEST_CASE("malformed launches are refused naming the field", "[kernels][plan]") 
   CHECK(message(f.launch).find("inputs[1] is null") != std::string::npos);
 }
 
-TEST_CASE("one-shot in place across GPUs is refused, on one GPU allowed", "[kernels][plan]") {
+TEST_CASE("one-shot in place across GPUs is refused, on one GPU allowed",
+          "[kernels][plan]") {
   LaunchFixture f(2);
   f.outputs[0] = const_cast<void*>(f.inputs[0]);
   auto s = ValidateLaunch(f.launch, ArAlgorithm::kOneShot);
@@ -81,7 +82,8 @@ TEST_CASE("one-shot in place across GPUs is refused, on one GPU allowed", "[kern
   CHECK(ValidateLaunch(one.launch, ArAlgorithm::kOneShot).ok());
 }
 
-TEST_CASE("vectorised launches need 16-byte alignment and whole packs", "[kernels][plan]") {
+TEST_CASE("vectorised launches need 16-byte alignment and whole packs",
+          "[kernels][plan]") {
   LaunchFixture f(2);
   f.launch.vectorise = true;
   f.launch.count = 1023;  // float32: 4092 bytes
@@ -89,8 +91,9 @@ TEST_CASE("vectorised launches need 16-byte alignment and whole packs", "[kernel
         std::string::npos);
   f.launch.count = 1024;
   f.inputs[1] = Ptr(0x20008);
-  CHECK(ValidateLaunch(f.launch, ArAlgorithm::kOneShot).message().find(
-            "inputs[1] is not 16-byte aligned") != std::string::npos);
+  CHECK(ValidateLaunch(f.launch, ArAlgorithm::kOneShot)
+            .message()
+            .find("inputs[1] is not 16-byte aligned") != std::string::npos);
 }
 
 TEST_CASE("CanVectorize looks at every pointer and the byte count", "[kernels][plan]") {

@@ -44,7 +44,8 @@ class BarrierWork final : public GpuWork {
     std::unique_lock lock(mu_);
     ++arrived_;
     cv_.notify_all();
-    if (!cv_.wait_for(lock, std::chrono::seconds(10), [&] { return arrived_ == gpus_; })) {
+    if (!cv_.wait_for(lock, std::chrono::seconds(10),
+                      [&] { return arrived_ == gpus_; })) {
       timed_out_ = true;
     }
   }
@@ -63,7 +64,8 @@ class BarrierWork final : public GpuWork {
 
 struct Workers {
   explicit Workers(uint32_t n) {
-    for (uint32_t g = 0; g < n; ++g) owned.push_back(std::make_unique<GpuWorker>(g, nullptr));
+    for (uint32_t g = 0; g < n; ++g)
+      owned.push_back(std::make_unique<GpuWorker>(g, nullptr));
     for (auto& w : owned) raw.push_back(w.get());
   }
   void StopAll() {
@@ -73,7 +75,8 @@ struct Workers {
   std::vector<GpuWorker*> raw;
 };
 
-TEST_CASE("a worker runs its bind step first and work in queue order", "[cuda][launch_order]") {
+TEST_CASE("a worker runs its bind step first and work in queue order",
+          "[cuda][launch_order]") {
   std::vector<std::vector<uint64_t>> log(1);
   std::mutex mu;
   std::atomic<bool> bound{false};
@@ -111,7 +114,8 @@ TEST_CASE("concurrent submitters get one order per GPU, the same on shared GPUs"
           if (rng() % 2) gpus.push_back(g);
         }
         if (gpus.empty()) gpus.push_back(rng() % kGpus);
-        if (rng() % 2) std::reverse(gpus.begin(), gpus.end());  // listing order is irrelevant
+        if (rng() % 2)
+          std::reverse(gpus.begin(), gpus.end());  // listing order is irrelevant
         auto ticket = sequencer.Submit(gpus, &work);
         REQUIRE(ticket.ok());
         std::lock_guard lock(gpus_mu);
@@ -132,7 +136,8 @@ TEST_CASE("concurrent submitters get one order per GPU, the same on shared GPUs"
   CHECK(gpus_of.size() == size_t{kThreads} * kOpsPerThread);
 }
 
-TEST_CASE("ops that wait for each other across GPUs do not deadlock", "[cuda][launch_order]") {
+TEST_CASE("ops that wait for each other across GPUs do not deadlock",
+          "[cuda][launch_order]") {
   // Two groups on GPUs {0,1} submitting from two threads, each listing the
   // GPUs in its own order: with per-GPU order by ticket every op finds all
   // of its GPUs.
@@ -147,7 +152,8 @@ TEST_CASE("ops that wait for each other across GPUs do not deadlock", "[cuda][la
   });
   std::thread b([&] {
     const uint32_t gpus[] = {1, 0};
-    for (int i = 0; i < kOps; ++i) REQUIRE(sequencer.Submit(gpus, ops[2 * i + 1].get()).ok());
+    for (int i = 0; i < kOps; ++i)
+      REQUIRE(sequencer.Submit(gpus, ops[2 * i + 1].get()).ok());
   });
   a.join();
   b.join();

@@ -3,12 +3,13 @@
 // ncclGetUniqueId works without one, and a communicator that cannot form
 // (no driver here; no peers on a GPU machine) must fail by its deadline with
 // a Status naming it.
+#include "daemon/engine/cuda/nccl_comm.h"
+
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstring>
 #include <thread>
 
-#include "daemon/engine/cuda/nccl_comm.h"
 #include "daemon/engine/cuda/nccl_types.h"
 #include "daemon/engine/cuda/nccl_unique_id.h"
 #include "daemon/rendezvous/memory_store.h"
@@ -89,8 +90,8 @@ TEST_CASE("a communicator that cannot form fails by its deadline, naming itself"
   const auto start = steady_clock::now();
   auto comm = NcclComm::Init(*nccl, o);
   CHECK_FALSE(comm.ok());
-  CHECK(comm.status().message().find("NCCL communicator of group 'tp' epoch 1 (rank 0 of 2") !=
-        std::string::npos);
+  CHECK(comm.status().message().find(
+            "NCCL communicator of group 'tp' epoch 1 (rank 0 of 2") != std::string::npos);
   CHECK(steady_clock::now() - start < std::chrono::seconds(30));
 }
 

@@ -24,7 +24,8 @@ TEST_CASE("the system NCCL loads and reports its version", "[cuda][nccl]") {
   CHECK(nccl.version_code() == NCCL_VERSION_CODE);
 }
 
-TEST_CASE("a path that does not load is an error naming it and the option", "[cuda][nccl]") {
+TEST_CASE("a path that does not load is an error naming it and the option",
+          "[cuda][nccl]") {
   auto lib = NcclLibrary::Load("/nonexistent/libnccl.so.2");
   CHECK(lib.status().code() == StatusCode::kFailedPrecondition);
   CHECK(lib.status().message().find("cannot load the NCCL library "
@@ -33,7 +34,8 @@ TEST_CASE("a path that does not load is an error naming it and the option", "[cu
   CHECK(NcclLibrary::Load("").status().code() == StatusCode::kFailedPrecondition);
 }
 
-TEST_CASE("a library that is not NCCL is refused naming the missing symbol", "[cuda][nccl]") {
+TEST_CASE("a library that is not NCCL is refused naming the missing symbol",
+          "[cuda][nccl]") {
   auto lib = NcclLibrary::Load("libm.so.6");
   CHECK(lib.status().code() == StatusCode::kFailedPrecondition);
   CHECK(lib.status().message().find("has no ncclGetVersion") != std::string::npos);
