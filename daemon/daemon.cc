@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "daemon/engine/cuda/environment.h"
+
 namespace ccs {
 namespace {
 
@@ -62,6 +64,7 @@ Status Daemon::Start() {
     spdlog::info("metrics: serving Prometheus metrics on http://{}/metrics",
                  metrics_http_->address());
   }
+  cuda::LogCudaEnvironment(config_.nccl_library);
   RETURN_IF_ERROR(server_->Start(config_));
   server_->SetHealth(/*live=*/true, /*ready=*/true);
   return Status::Ok();
