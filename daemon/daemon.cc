@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "daemon/engine/cuda/environment.h"
 #include "daemon/rendezvous/address.h"
 
 namespace ccs {
@@ -91,6 +92,7 @@ Status Daemon::Start() {
     spdlog::info("metrics: serving Prometheus metrics on http://{}/metrics",
                  metrics_http_->address());
   }
+  cuda::LogCudaEnvironment(config_.nccl_library);
   RETURN_IF_ERROR(server_->Start(config_));
   server_->SetHealth(/*live=*/true, /*ready=*/true);
   return Status::Ok();

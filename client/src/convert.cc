@@ -167,7 +167,11 @@ std::optional<GroupState> FromProto(v1::GroupState s) {
 }
 
 std::string_view BufferKindName(v1::BufferKind kind) {
-  return kind == v1::BUFFER_KIND_HOST_SHM ? "host_shm" : "unknown";
+  switch (kind) {
+    case v1::BUFFER_KIND_HOST_SHM: return "host_shm";
+    case v1::BUFFER_KIND_CUDA_IPC: return "cuda_ipc";
+    default: return "unknown";
+  }
 }
 
 Code ToCode(grpc::StatusCode code) {

@@ -69,6 +69,16 @@ struct Config {
   // "ccs://HOST:PORT": the rendezvous root's peer address. The daemon whose
   // peer_advertise equals it is the root and serves the store.
   std::string rendezvous;
+  // CUDA engine (read only by a ccsd built with CUDA). The NCCL library
+  // loaded at run time: a file name the dynamic linker searches for, or a
+  // path.
+  std::string nccl_library = "libnccl.so.2";
+  // The daemon's own all-reduce kernels across GPUs of this node, in bytes
+  // per rank: one-shot up to cuda_one_shot_max_bytes (half of it above 4
+  // GPUs), two-shot up to cuda_two_shot_max_bytes, NCCL above when it can
+  // serve the group. Ranks sharing one GPU always use the kernels.
+  uint64_t cuda_one_shot_max_bytes = uint64_t{512} << 10;
+  uint64_t cuda_two_shot_max_bytes = uint64_t{8} << 20;
   Limits limits;
 };
 

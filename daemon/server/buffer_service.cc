@@ -8,6 +8,12 @@ namespace {
 StatusOr<uint64_t> Register(const ServiceContext& ctx, const PeerIdentity& who,
                             const v1::RegisterBufferRequest& r) {
   ASSIGN_OR_RETURN(Session session, ctx.sessions->Authorize(r.session_id(), who));
+  if (r.kind() == v1::BUFFER_KIND_CUDA_IPC) {
+    ASSIGN_OR_RETURN(cuda::DeviceBufferDesc desc, FromProto(r.cuda(), r.size_bytes()));
+    return Unimplemented("device buffer on " + cuda::FormatDeviceUuid(desc.device) +
+                         " refused: this ccsd does not run the CUDA engine yet; register "
+                         "host memory (BUFFER_KIND_HOST_SHM)");
+  }
   if (r.kind() != v1::BUFFER_KIND_HOST_SHM) {
     return InvalidArgument("buffer kind " + std::to_string(r.kind()) +
                            " is not supported; this daemon serves BUFFER_KIND_HOST_SHM");

@@ -184,4 +184,26 @@ void ToProto(const GroupDump& dump, v1::DumpGroupResponse* out) {
   }
 }
 
+StatusOr<cuda::DeviceBufferDesc> FromProto(const v1::CudaIpcBuffer& b, uint64_t size_bytes) {
+  cuda::DeviceBufferDesc d;
+  ASSIGN_OR_RETURN(d.mem_handle, cuda::IpcHandleFromBytes(b.mem_handle(), "cuda.mem_handle"));
+  StatusOr<cuda::DeviceUuid> uuid = cuda::DeviceUuidFromBytes(b.device_uuid());
+  if (!uuid.ok()) return InvalidArgument("cuda.device_uuid: " + uuid.status().message());
+  d.device = *uuid;
+  d.alloc_offset = b.alloc_offset();
+  d.alloc_size = b.alloc_size();
+  d.size_bytes = size_bytes;
+  RETURN_IF_ERROR(cuda::ValidateDeviceBuffer(d));
+  return d;
+}
+
+StatusOr<cuda::IpcEventDesc> FromProto(const v1::CudaIpcEvent& e) {
+  cuda::IpcEventDesc d;
+  ASSIGN_OR_RETURN(d.handle, cuda::IpcHandleFromBytes(e.event_handle(), "event_handle"));
+  StatusOr<cuda::DeviceUuid> uuid = cuda::DeviceUuidFromBytes(e.device_uuid());
+  if (!uuid.ok()) return InvalidArgument("device_uuid: " + uuid.status().message());
+  d.device = *uuid;
+  return d;
+}
+
 }  // namespace ccs::server

@@ -4,6 +4,7 @@
 
 #include <grpcpp/support/status.h>
 
+#include "ccs/v1/buffer.pb.h"
 #include "ccs/v1/collective.pb.h"
 #include "ccs/v1/inspection.pb.h"
 #include "ccs/v1/metadata.pb.h"
@@ -12,6 +13,7 @@
 #include "daemon/core/group.h"
 #include "daemon/core/status.h"
 #include "daemon/core/types.h"
+#include "daemon/engine/cuda/device_buffer.h"
 #include "daemon/meta/metadata_plane.h"
 
 namespace ccs::server {
@@ -24,6 +26,12 @@ StatusOr<ReduceOp> FromProto(v1::ReduceOp op);
 StatusOr<CollectiveKind> FromProto(v1::CollectiveKind k);
 // The whole request, checked for the enums its kind needs.
 StatusOr<CollectiveCall> FromProto(const v1::RunCollectiveRequest& request);
+// A device buffer of `size_bytes` registered bytes: INVALID_ARGUMENT naming
+// the field for a handle that is not 64 bytes, a UUID that is not 16, or a
+// range outside the allocation (ValidateDeviceBuffer).
+StatusOr<cuda::DeviceBufferDesc> FromProto(const v1::CudaIpcBuffer& buffer,
+                                           uint64_t size_bytes);
+StatusOr<cuda::IpcEventDesc> FromProto(const v1::CudaIpcEvent& event);
 
 // Metadata plane requests (no check beyond the wire format: the plane checks
 // ranks and sizes) and results.

@@ -89,5 +89,22 @@ TEST_CASE("Every option has an env var and a flag", "[config]") {
   }
 }
 
+TEST_CASE("CUDA engine options have defaults and track their source", "[config]") {
+  ConfigLoader loader;
+  REQUIRE(loader.Load("", {{"CCS_NCCL_LIBRARY", "/opt/nccl/libnccl.so.2"}},
+                      {{"cuda_two_shot_max_bytes", "1048576"}})
+              .ok());
+  CHECK(loader.config().nccl_library == "/opt/nccl/libnccl.so.2");
+  CHECK(loader.source("nccl_library") == ConfigSource::kEnv);
+  CHECK(loader.config().cuda_one_shot_max_bytes == 524288);
+  CHECK(loader.source("cuda_one_shot_max_bytes") == ConfigSource::kDefault);
+  CHECK(loader.config().cuda_two_shot_max_bytes == 1048576);
+  CHECK(loader.source("cuda_two_shot_max_bytes") == ConfigSource::kFlag);
+  CHECK(loader.Render().find("nccl_library: /opt/nccl/libnccl.so.2  # env;") !=
+        std::string::npos);
+  CHECK(loader.Load("", {}, {{"cuda_one_shot_max_bytes", "lots"}}).code() ==
+        StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace ccs

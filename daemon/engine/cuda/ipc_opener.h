@@ -1,0 +1,32 @@
+// IpcOpener: how the daemon opens another process's IPC handle: a device
+// allocation (the returned pointer is its base) or an IPC event (the
+// returned pointer is the cudaEvent_t). Both are opened once and cached in an
+// IpcMappingCache, one cache per kind, so no handle is opened per op.
+//
+// The real implementations (cuda_ipc_opener.cc, CUDA builds only) call
+// cudaIpcOpenMemHandle / cudaIpcCloseMemHandle, and cudaIpcOpenEventHandle /
+// cudaEventDestroy, on the device's ordinal. Unit
+// tests use a fake (tests/unit/engine/cuda/fake_ipc_opener.h): CUDA IPC
+// cannot run without a GPU, so the fake stands in for it and records opens
+// and closes. IpcMappingCache calls an opener under its own lock, one call at
+// a time.
+#pragma once
+
+#include "daemon/core/status.h"
+#include "daemon/engine/cuda/device_buffer.h"
+
+namespace ccs::cuda {
+
+class IpcOpener {
+ public:
+  virtual ~IpcOpener() = default;
+  // Maps the allocation `handle` names on local device `ordinal`; returns
+  // its base address in this process. Errors name the device and the CUDA
+  // error (e.g. INVALID_ARGUMENT for a handle of an allocation that is gone).
+  virtual StatusOr<void*> Open(int ordinal, const IpcHandleBytes& handle) = 0;
+  // Unmaps a base Open returned. Never fails from the caller's view (an
+  // error is logged).
+  virtual void Close(int ordinal, void* base) = 0;
+};
+
+}  // namespace ccs::cuda

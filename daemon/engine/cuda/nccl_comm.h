@@ -1,0 +1,68 @@
+// NcclComm: one NCCL communicator the daemon owns for one local rank of a
+// group (one GPU). Initialised non-blocking so that group formation obeys
+// its deadline, aborted on timeout or failure, polled for asynchronous
+// errors. Only the CUDA engine includes this header.
+#pragma once
+
+#include <nccl.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "daemon/core/status.h"
+#include "daemon/engine/cuda/nccl_library.h"
+
+namespace ccs::cuda {
+
+class NcclComm {
+ public:
+  using Deadline = std::chrono::steady_clock::time_point;
+  struct Options {
+    std::string name;  // for messages, e.g. "group 'tp' epoch 2"
+    int ordinal = 0;   // CUDA device of this rank, in this process
+    int nranks = 0;
+    int rank = 0;
+    ncclUniqueId id{};
+    Deadline deadline{};
+  };
+
+  // Makes `ordinal` current on the calling thread, calls
+  // ncclCommInitRankConfig with blocking = 0 and polls
+  // ncclCommGetAsyncError (every millisecond) until the communicator is
+  // ready or `deadline` passes. On failure the communicator is aborted and
+  // the Status names it: DEADLINE_EXCEEDED "... not ready within the
+  // deadline (waiting for the other ranks?)", or the CUDA/NCCL error.
+  // `nccl` must outlive the communicator.
+  static StatusOr<std::unique_ptr<NcclComm>> Init(const NcclLibrary& nccl,
+                                                  const Options& options);
+  // Aborts if not aborted, else nothing more (ncclCommDestroy after a
+  // clean run, ncclCommAbort otherwise).
+  ~NcclComm();
+  NcclComm(const NcclComm&) = delete;
+  NcclComm& operator=(const NcclComm&) = delete;
+
+  // OK while healthy (and while an op is still in progress); else the
+  // asynchronous error as a Status naming the communicator (the caller then
+  // breaks the group and calls Abort). ABORTED after Abort. Thread-safe.
+  Status Poll() const;
+  // ncclCommAbort: in-flight and later ops on it fail; idempotent.
+  // Thread-safe against Poll.
+  void Abort();
+
+  ncclComm_t get() const { return comm_; }
+  const std::string& name() const { return name_; }
+
+ private:
+  NcclComm(const NcclLibrary& nccl, ncclComm_t comm, std::string name)
+      : nccl_(nccl), comm_(comm), name_(std::move(name)) {}
+
+  const NcclLibrary& nccl_;
+  ncclComm_t comm_;
+  std::string name_;
+  std::atomic<bool> aborted_{false};
+};
+
+}  // namespace ccs::cuda

@@ -1,0 +1,99 @@
+// NCCL types, the unique-id exchange through a Store and communicator
+// initialisation against its deadline. None of this needs a GPU:
+// ncclGetUniqueId works without one, and a communicator that cannot form
+// (no driver here; no peers on a GPU machine) must fail by its deadline with
+// a Status naming it.
+#include "daemon/engine/cuda/nccl_comm.h"
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+#include "daemon/engine/cuda/nccl_types.h"
+#include "daemon/engine/cuda/nccl_unique_id.h"
+#include "daemon/rendezvous/memory_store.h"
+
+namespace ccs::cuda {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::steady_clock;
+
+std::unique_ptr<NcclLibrary> Nccl() {
+  auto lib = NcclLibrary::Load("libnccl.so.2");
+  REQUIRE(lib.ok());
+  return std::move(lib).value();
+}
+
+TEST_CASE("every ccs dtype maps to NCCL's, bfloat16 included", "[cuda][nccl]") {
+  CHECK(*ToNcclDataType(DataType::kInt8) == ncclInt8);
+  CHECK(*ToNcclDataType(DataType::kUint8) == ncclUint8);
+  CHECK(*ToNcclDataType(DataType::kInt32) == ncclInt32);
+  CHECK(*ToNcclDataType(DataType::kInt64) == ncclInt64);
+  CHECK(*ToNcclDataType(DataType::kFloat16) == ncclFloat16);
+  CHECK(*ToNcclDataType(DataType::kBfloat16) == ncclBfloat16);
+  CHECK(*ToNcclDataType(DataType::kFloat32) == ncclFloat32);
+  CHECK(*ToNcclDataType(DataType::kFloat64) == ncclFloat64);
+}
+
+TEST_CASE("reduce ops map to NCCL's; avg needs NCCL 2.10", "[cuda][nccl]") {
+  CHECK(*ToNcclRedOp(ReduceOp::kSum, 22809) == ncclSum);
+  CHECK(*ToNcclRedOp(ReduceOp::kProd, 22809) == ncclProd);
+  CHECK(*ToNcclRedOp(ReduceOp::kMin, 22809) == ncclMin);
+  CHECK(*ToNcclRedOp(ReduceOp::kMax, 22809) == ncclMax);
+  CHECK(*ToNcclRedOp(ReduceOp::kAvg, 22809) == ncclAvg);
+  CHECK(ToNcclRedOp(ReduceOp::kAvg, 2804).status().code() == StatusCode::kUnimplemented);
+}
+
+TEST_CASE("the unique id goes from its creator to the others through the store",
+          "[cuda][nccl]") {
+  auto nccl = Nccl();
+  rendezvous::MemoryStore store;
+  const auto deadline = steady_clock::now() + std::chrono::seconds(10);
+  StatusOr<ncclUniqueId> joined = Internal("not run");
+  std::thread joiner([&] {
+    joined = ExchangeNcclUniqueId(*nccl, store, "g/1/nccl/0", false, deadline);
+  });
+  std::this_thread::sleep_for(milliseconds(20));
+  auto created = ExchangeNcclUniqueId(*nccl, store, "g/1/nccl/0", true, deadline);
+  joiner.join();
+  REQUIRE(created.ok());
+  REQUIRE(joined.ok());
+  CHECK(std::memcmp(created->internal, joined->internal, sizeof(created->internal)) == 0);
+}
+
+TEST_CASE("a joiner whose creator never publishes fails by the deadline naming the key",
+          "[cuda][nccl]") {
+  auto nccl = Nccl();
+  rendezvous::MemoryStore store;
+  auto s = ExchangeNcclUniqueId(*nccl, store, "g/1/nccl/0", false,
+                                steady_clock::now() + milliseconds(50));
+  CHECK(s.status().code() == StatusCode::kDeadlineExceeded);
+  CHECK(s.status().message().find("g/1/nccl/0") != std::string::npos);
+  REQUIRE(store.Set("g/1/nccl/1", "short", rendezvous::Store::kNoExpiry).ok());
+  auto bad = ExchangeNcclUniqueId(*nccl, store, "g/1/nccl/1", false,
+                                  steady_clock::now() + milliseconds(50));
+  CHECK(bad.status().code() == StatusCode::kInternal);
+}
+
+TEST_CASE("a communicator that cannot form fails by its deadline, naming itself",
+          "[cuda][nccl]") {
+  auto nccl = Nccl();
+  NcclComm::Options o;
+  o.name = "group 'tp' epoch 1";
+  o.ordinal = 0;
+  o.nranks = 2;  // the other rank never comes
+  o.rank = 0;
+  REQUIRE(nccl->api().GetUniqueId(&o.id) == ncclSuccess);
+  o.deadline = steady_clock::now() + milliseconds(500);
+  const auto start = steady_clock::now();
+  auto comm = NcclComm::Init(*nccl, o);
+  CHECK_FALSE(comm.ok());
+  CHECK(comm.status().message().find(
+            "NCCL communicator of group 'tp' epoch 1 (rank 0 of 2") != std::string::npos);
+  CHECK(steady_clock::now() - start < std::chrono::seconds(30));
+}
+
+}  // namespace
+}  // namespace ccs::cuda
