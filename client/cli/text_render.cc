@@ -198,7 +198,8 @@ std::string LastCompleted(const MemberInfo& m) {
   if (m.remote) return "?";
   if (m.last_completed_seq == 0) return "none";
   std::string out = std::to_string(m.last_completed_seq);
-  if (m.last_completed_kind) out += " (" + std::string(CollectiveName(*m.last_completed_kind)) + ")";
+  if (m.last_completed_kind)
+    out += " (" + std::string(CollectiveName(*m.last_completed_kind)) + ")";
   return out;
 }
 

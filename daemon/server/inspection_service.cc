@@ -101,7 +101,8 @@ void FillBuffer(const BufferRecord& b, v1::BufferInfo* p) {
   p->set_size_bytes(b.size);
 }
 
-void AddOp(const GroupView& g, const InFlightView& op, google::protobuf::RepeatedPtrField<v1::GroupOp>* out) {
+void AddOp(const GroupView& g, const InFlightView& op,
+           google::protobuf::RepeatedPtrField<v1::GroupOp>* out) {
   v1::GroupOp* p = out->Add();
   p->set_group(g.name);
   p->set_epoch(g.epoch);

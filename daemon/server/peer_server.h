@@ -28,10 +28,9 @@ class PeerServer {
   // `groups` (which must outlive the server), plus StoreService over
   // `store` when it is not null. UNAVAILABLE naming the address when it
   // cannot listen there.
-  static StatusOr<std::unique_ptr<PeerServer>> Start(const std::string& listen,
-                                                     PeerIdentity identity,
-                                                     const GroupRegistry* groups,
-                                                     std::shared_ptr<rendezvous::MemoryStore> store);
+  static StatusOr<std::unique_ptr<PeerServer>> Start(
+      const std::string& listen, PeerIdentity identity, const GroupRegistry* groups,
+      std::shared_ptr<rendezvous::MemoryStore> store);
   ~PeerServer();
   int port() const { return port_; }
   // Stops accepting, cancels calls still open after `grace` (store waits).

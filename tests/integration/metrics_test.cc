@@ -138,7 +138,8 @@ TEST_CASE("links between nodes are metered: network steps, payload bytes, peer l
   for (uint32_t r = 0; r < 4; ++r) {
     ranks.Start(RankArgs("ops", cluster.node(r / 2), "linked", 4, r, {"--ops", "3", "--hold"}));
   }
-  for (size_t i = 0; i < 4; ++i) REQUIRE(ranks.WaitForOutput(i, "HOLDING", std::chrono::seconds(60)));
+  for (size_t i = 0; i < 4; ++i)
+    REQUIRE(ranks.WaitForOutput(i, "HOLDING", std::chrono::seconds(60)));
   for (size_t i = 0; i < 4; ++i) {
     for (const char* step : {"op1", "op2", "op3"}) RequireCode(ranks.Peek(i), step, "OK");
   }

@@ -80,9 +80,7 @@ StatusOr<std::unique_ptr<NcclLibrary>> NcclLibrary::Load(const std::string& path
   return lib;
 }
 
-NcclLibrary::~NcclLibrary() {
-  if (handle_ != nullptr) dlclose(handle_);
-}
+NcclLibrary::~NcclLibrary() = default;  // no dlclose (see the header)
 
 std::string NcclLibrary::version() const { return FormatNcclVersion(version_code_); }
 

@@ -51,7 +51,9 @@ class NcclLibrary {
   // file cannot be loaded, naming the symbol when one is missing, and the
   // NCCL error when ncclGetVersion fails.
   static StatusOr<std::unique_ptr<NcclLibrary>> Load(const std::string& path);
-  // dlclose()s; every communicator must be gone.
+  // Leaves the library loaded: NCCL's own threads (the bootstrap root that
+  // ncclGetUniqueId starts, proxy threads) outlive the calls that started
+  // them, and unloading their code under them crashes the process.
   ~NcclLibrary();
   NcclLibrary(const NcclLibrary&) = delete;
   NcclLibrary& operator=(const NcclLibrary&) = delete;

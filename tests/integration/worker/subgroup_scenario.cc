@@ -100,9 +100,13 @@ int RunSubgroups(const Args& args) {
     if (r % 2 == rank % 2) same_parity.push_back(r);
   }
   std::unique_ptr<Group> split;
-  step("split", split,
-       [&] { return parent->Split(static_cast<int32_t>(rank % 2), -static_cast<int32_t>(rank), options); },
-       same_parity, rank);
+  step(
+      "split", split,
+      [&] {
+        return parent->Split(static_cast<int32_t>(rank % 2), -static_cast<int32_t>(rank),
+                             options);
+      },
+      same_parity, rank);
 
   std::vector<uint32_t> pair = {world - 1, 0};
   if (world == 1) pair = {0};

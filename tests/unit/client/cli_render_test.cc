@@ -112,7 +112,8 @@ TEST_CASE("group JSON carries the api version and stable snake_case fields", "[c
   REQUIRE(doc["in_flight"][0]["collective"] == "all_reduce");
   REQUIRE(doc["in_flight"][0]["missing_ranks"] == nlohmann::json::array({2}));
   REQUIRE(doc["in_flight"][0]["waiting_ms"] == 12300);
-  REQUIRE(doc["in_flight"][0]["arrivals"][1] == nlohmann::json({{"rank", 1}, {"waiting_ms", 9000}}));
+  REQUIRE(doc["in_flight"][0]["arrivals"][1] ==
+          nlohmann::json({{"rank", 1}, {"waiting_ms", 9000}}));
   REQUIRE(doc["in_flight"][0]["unknown_ranks"] == nlohmann::json::array());
   REQUIRE(doc["members"][2]["node"] == "n1");
   REQUIRE(doc["members"][2]["last_completed_collective"] == "broadcast");
