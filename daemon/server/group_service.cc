@@ -18,43 +18,45 @@ JoinDone Answer(grpc::ServerUnaryReactor* reactor, v1::JoinGroupResponse* respon
   };
 }
 
+// Authorizes the request's session and starts `start(session, done)`, a
+// join; its reactor finishes when `done` runs, or at once with the error.
+template <typename Start>
+grpc::ServerUnaryReactor* StartJoin(const ServiceContext& ctx,
+                                    grpc::CallbackServerContext* context, uint64_t session_id,
+                                    v1::JoinGroupResponse* response, Start start) {
+  auto* reactor = context->DefaultReactor();
+  StatusOr<Session> session =
+      ctx.sessions->Authorize(session_id, ctx.peers->Identify(context->peer()));
+  Status s = session.ok() ? start(*session, Answer(reactor, response)) : session.status();
+  if (!s.ok()) reactor->Finish(ToGrpc(s));
+  return reactor;
+}
+
 }  // namespace
 
 grpc::ServerUnaryReactor* GroupService::JoinGroup(grpc::CallbackServerContext* context,
                                                   const v1::JoinGroupRequest* request,
                                                   v1::JoinGroupResponse* response) {
-  auto* reactor = context->DefaultReactor();
-  StatusOr<Session> session =
-      ctx_.sessions->Authorize(request->session_id(), ctx_.peers->Identify(context->peer()));
-  if (!session.ok()) {
-    reactor->Finish(ToGrpc(session.status()));
-    return reactor;
-  }
   JoinRequest join{request->name(), request->world_size(), request->rank(),
                    std::chrono::milliseconds(request->timeout_ms())};
   // Completes when the group is READY or formation fails.
-  Status s = ctx_.groups->Join(*session, join, Answer(reactor, response));
-  if (!s.ok()) reactor->Finish(ToGrpc(s));
-  return reactor;
+  return StartJoin(ctx_, context, request->session_id(), response,
+                   [&](const Session& session, JoinDone done) {
+                     return ctx_.groups->Join(session, join, std::move(done));
+                   });
 }
 
 grpc::ServerUnaryReactor* GroupService::JoinSubgroup(grpc::CallbackServerContext* context,
                                                      const v1::JoinSubgroupRequest* request,
                                                      v1::JoinGroupResponse* response) {
-  auto* reactor = context->DefaultReactor();
-  StatusOr<Session> session =
-      ctx_.sessions->Authorize(request->session_id(), ctx_.peers->Identify(context->peer()));
-  if (!session.ok()) {
-    reactor->Finish(ToGrpc(session.status()));
-    return reactor;
-  }
   SubgroupRequest sub{request->parent_group_id(),
                       {request->parent_ranks().begin(), request->parent_ranks().end()},
                       request->name(), request->split_seq(),
                       std::chrono::milliseconds(request->timeout_ms())};
-  Status s = ctx_.groups->JoinSubgroup(*session, sub, Answer(reactor, response));
-  if (!s.ok()) reactor->Finish(ToGrpc(s));
-  return reactor;
+  return StartJoin(ctx_, context, request->session_id(), response,
+                   [&](const Session& session, JoinDone done) {
+                     return ctx_.groups->JoinSubgroup(session, sub, std::move(done));
+                   });
 }
 
 grpc::ServerUnaryReactor* GroupService::LeaveGroup(grpc::CallbackServerContext* context,

@@ -69,17 +69,37 @@ void Report(const std::string& step, const Outcome& o, const Group* sub) {
                {"name", sub ? sub->name() : "none"}});
 }
 
+// This rank's client and its membership of --group (--world, --rank).
+struct Parent {
+  std::unique_ptr<Client> client;
+  std::unique_ptr<Group> group;
+  uint32_t world = 0;
+  uint32_t rank = 0;
+  std::chrono::milliseconds timeout{0};
+};
+
+Parent JoinParent(const Args& args, const std::string& scenario) {
+  Parent p;
+  ClientOptions co;
+  co.address = args.Str("addr");
+  co.client_name = scenario + "-" + args.Str("rank");
+  p.client = Client::Connect(co);
+  p.world = static_cast<uint32_t>(args.U64("world"));
+  p.rank = static_cast<uint32_t>(args.U64("rank"));
+  p.timeout = std::chrono::milliseconds(args.U64("timeout-ms", 30000));
+  p.group = p.client->JoinGroup(args.Str("group"), p.world, p.rank, p.timeout);
+  return p;
+}
+
 }  // namespace
 
 int RunSubgroups(const Args& args) {
-  ClientOptions co;
-  co.address = args.Str("addr");
-  co.client_name = "subgroups-" + args.Str("rank");
-  auto client = Client::Connect(co);
-  const auto world = static_cast<uint32_t>(args.U64("world"));
-  const auto rank = static_cast<uint32_t>(args.U64("rank"));
-  const std::chrono::milliseconds timeout(args.U64("timeout-ms", 30000));
-  std::unique_ptr<Group> parent = client->JoinGroup(args.Str("group"), world, rank, timeout);
+  Parent p = JoinParent(args, "subgroups");
+  Client* client = p.client.get();
+  Group* parent = p.group.get();
+  const uint32_t world = p.world;
+  const uint32_t rank = p.rank;
+  const std::chrono::milliseconds timeout = p.timeout;
   SubgroupOptions options;
   options.timeout = timeout;
   int failed = 0;
@@ -131,21 +151,16 @@ int RunSubgroups(const Args& args) {
 }
 
 int RunModelParallel(const Args& args) {
-  ClientOptions co;
-  co.address = args.Str("addr");
-  co.client_name = "model-parallel-" + args.Str("rank");
-  auto client = Client::Connect(co);
-  const auto world = static_cast<uint32_t>(args.U64("world"));
-  const auto rank = static_cast<uint32_t>(args.U64("rank"));
-  const std::chrono::milliseconds timeout(args.U64("timeout-ms", 30000));
+  Parent p = JoinParent(args, "model-parallel");
+  Client* client = p.client.get();
+  const uint32_t rank = p.rank;
   ParallelSizes sizes;
   sizes.tensor = static_cast<uint32_t>(args.U64("tensor", 2));
   sizes.pipeline = static_cast<uint32_t>(args.U64("pipeline", 2));
   sizes.data = static_cast<uint32_t>(args.U64("data", 2));
-  const ModelParallelLayout layout = InitializeModelParallel(world, sizes);
-  std::unique_ptr<Group> parent = client->JoinGroup(args.Str("group"), world, rank, timeout);
+  const ModelParallelLayout layout = InitializeModelParallel(p.world, sizes);
   ModelParallelGroups groups;
-  Outcome o = Attempt([&] { groups = SplitModelParallelGroups(*parent, layout, timeout); });
+  Outcome o = Attempt([&] { groups = SplitModelParallelGroups(*p.group, layout, p.timeout); });
   PrintResult("layout", o);
   if (o.code != "OK") return 1;
   int failed = 0;
@@ -160,7 +175,7 @@ int RunModelParallel(const Args& args) {
     Report(std::string(ParallelKindName(kind)), checked, group);
     failed += checked.code != "OK";
   }
-  parent->Barrier();
+  p.group->Barrier();
   return failed == 0 ? 0 : 1;
 }
 

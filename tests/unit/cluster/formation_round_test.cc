@@ -3,32 +3,15 @@
 #include <catch2/catch.hpp>
 #include <future>
 
-#include "daemon/cluster/store_cluster.h"
-#include "daemon/rendezvous/memory_store.h"
+#include "two_nodes.h"
 
 namespace ccs::cluster {
 namespace {
 
 using std::chrono::milliseconds;
 
-struct TwoNodes {
-  std::shared_ptr<rendezvous::MemoryStore> store = std::make_shared<rendezvous::MemoryStore>();
-  std::unique_ptr<Engine> engine = MakeHostEngine(HostEngineOptions{1});
-  std::unique_ptr<Cluster> a = Make("a", "127.0.0.1:1");
-  std::unique_ptr<Cluster> b = Make("b", "127.0.0.1:2");
-
-  std::unique_ptr<Cluster> Make(const std::string& name, const std::string& addr) {
-    ClusterOptions o;
-    o.node_name = name;
-    o.peer_address = addr;
-    o.op_timeout = milliseconds(10000);
-    return MakeStoreCluster(store, engine.get(), o);
-  }
-};
-
-RankRecord Rec(const Cluster& c, int32_t pid) {
-  return RankRecord{c.node_name(), c.peer_address(), pid, static_cast<uint64_t>(pid)};
-}
+using testing::Rec;
+using testing::TwoNodes;
 
 Clock::time_point Soon() { return Clock::now() + milliseconds(50); }
 

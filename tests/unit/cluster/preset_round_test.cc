@@ -6,7 +6,7 @@
 #include <mutex>
 #include <set>
 
-#include "daemon/cluster/store_cluster.h"
+#include "two_nodes.h"
 #include "daemon/rendezvous/memory_store.h"
 
 namespace ccs::cluster {
@@ -57,24 +57,8 @@ class RecordingStore final : public rendezvous::Store {
   std::set<std::string> keys_;
 };
 
-struct TwoNodes {
-  std::shared_ptr<RecordingStore> store = std::make_shared<RecordingStore>();
-  std::unique_ptr<Engine> engine = MakeHostEngine(HostEngineOptions{1});
-  std::unique_ptr<Cluster> a = Make("a", "127.0.0.1:1");
-  std::unique_ptr<Cluster> b = Make("b", "127.0.0.1:2");
-
-  std::unique_ptr<Cluster> Make(const std::string& name, const std::string& addr) {
-    ClusterOptions o;
-    o.node_name = name;
-    o.peer_address = addr;
-    o.op_timeout = milliseconds(10000);
-    return MakeStoreCluster(store, engine.get(), o);
-  }
-};
-
-RankRecord Rec(const Cluster& c, int32_t pid) {
-  return RankRecord{c.node_name(), c.peer_address(), pid, static_cast<uint64_t>(pid)};
-}
+using testing::Rec;
+using testing::TwoNodes;
 
 Clock::time_point Soon() { return Clock::now() + milliseconds(20); }
 Clock::time_point Later() { return Clock::now() + milliseconds(10000); }
@@ -83,7 +67,8 @@ Clock::time_point Later() { return Clock::now() + milliseconds(10000); }
 
 TEST_CASE("a subgroup round forms from its members without registering in the store",
           "[cluster]") {
-  TwoNodes n;
+  auto store = std::make_shared<RecordingStore>();
+  TwoNodes n(store);
   const std::vector<RankRecord> members = {Rec(*n.a, 10), Rec(*n.b, 20), Rec(*n.a, 11)};
   const std::string key = "p/3/sub/1/p@3/split1/0";
   auto ra = n.a->PresetRound(key, members);
@@ -97,7 +82,7 @@ TEST_CASE("a subgroup round forms from its members without registering in the st
   REQUIRE(ra->Await(Soon()).has_value());
   REQUIRE(rb->Register(1, members[1]).ok());
   REQUIRE(rb->Await(Soon()).has_value());
-  CHECK(n.store->keys().empty());  // nothing registered in the store
+  CHECK(store->keys().empty());  // nothing registered in the store
 
   auto fa = std::async(std::launch::async, [&] { return ra->Connect(Later()); });
   auto fb = std::async(std::launch::async, [&] { return rb->Connect(Later()); });
@@ -108,14 +93,15 @@ TEST_CASE("a subgroup round forms from its members without registering in the st
   CHECK(na.value()->topology().local() == std::vector<uint32_t>{0, 2});
   CHECK(nb.value()->topology().local() == std::vector<uint32_t>{1});
   // Only the Gloo rendezvous of the subgroup's nodes used the store.
-  for (const std::string& k : n.store->keys()) {
+  for (const std::string& k : store->keys()) {
     INFO(k);
     CHECK(k.rfind("ccs/groups/" + key + "/1/gloo", 0) == 0);
   }
 }
 
 TEST_CASE("a subgroup round on one node never touches the store", "[cluster]") {
-  TwoNodes n;
+  auto store = std::make_shared<RecordingStore>();
+  TwoNodes n(store);
   const std::vector<RankRecord> members = {Rec(*n.a, 11), Rec(*n.a, 10)};
   auto r = n.a->PresetRound("p/1/sub/2/x", members);
   REQUIRE(r->Register(1, members[1]).ok());
@@ -124,7 +110,7 @@ TEST_CASE("a subgroup round on one node never touches the store", "[cluster]") {
   auto net = r->Connect(Later());
   REQUIRE(net.ok());
   CHECK_FALSE(net.value()->topology().multi_node());
-  CHECK(n.store->keys().empty());
+  CHECK(store->keys().empty());
 }
 
 TEST_CASE("a subgroup round refuses a rank it places on another node or session",
