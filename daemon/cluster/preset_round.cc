@@ -1,7 +1,6 @@
 #include "daemon/cluster/preset_round.h"
 
 #include <mutex>
-#include <thread>
 
 #include "daemon/cluster/group_network.h"
 
@@ -40,10 +39,11 @@ class PresetRound final : public FormationRound {
     return Status::Ok();
   }
 
-  std::optional<Status> Await(Clock::time_point until) override {
+  // Never blocks: what it waits for, this node's ranks joining, reaches it
+  // only through Register (the group waits for joins between calls).
+  std::optional<Status> Await(Clock::time_point) override {
     if (MissingHere().empty()) return Status::Ok();
-    std::this_thread::sleep_until(until);
-    return MissingHere().empty() ? std::optional<Status>(Status::Ok()) : std::nullopt;
+    return std::nullopt;
   }
 
   StatusOr<std::vector<uint32_t>> Missing() override { return MissingHere(); }

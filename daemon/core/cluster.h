@@ -108,9 +108,10 @@ class FormationRound {
   // INVALID_ARGUMENT when the round was opened with another world size.
   virtual Status Register(uint32_t rank, const RankRecord& record) = 0;
 
-  // Waits until `until` for the round to end: nullopt while it is still
-  // forming, OK once every rank registered, or the status it failed with
-  // (on any node). An error of the store itself is returned as that status.
+  // Waits at most until `until` for the round to end: nullopt while it is
+  // still forming (possibly at once, when only a Register can end it), OK
+  // once every rank registered, or the status it failed with (on any node).
+  // An error of the store itself is returned as that status.
   virtual std::optional<Status> Await(Clock::time_point until) = 0;
 
   // Ranks no node has registered yet.

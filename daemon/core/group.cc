@@ -746,6 +746,7 @@ void Group::FormStep(std::unique_lock<std::mutex>& lock) {
   }
   if (state_ != GroupState::kForming) return finish();
   const Clock::time_point deadline = join_deadline_;
+  const Clock::time_point poll_until = std::min(deadline, Clock::now() + kFormPoll);
   std::shared_ptr<FormationRound> round = round_;
   lock.unlock();
   std::optional<Status> result;
@@ -762,11 +763,23 @@ void Group::FormStep(std::unique_lock<std::mutex>& lock) {
     StatusOr<bool> failed = round->Fail(late);
     result = failed.ok() && !failed.value() ? Status::Ok() : late;
   } else {
-    result = round->Await(std::min(deadline, Clock::now() + kFormPoll));
+    result = round->Await(poll_until);
   }
   std::optional<StatusOr<std::unique_ptr<GroupNetwork>>> network;
   if (result && result->ok()) network = round->Connect(deadline);
   lock.lock();
+  if (!result && state_ == GroupState::kForming) {
+    // Still forming: the rest of this slice, unless a rank joins here (the
+    // round may wait for exactly that) or the group stops.
+    finish();
+    cv_.wait_until(lock, poll_until, [this] {
+      return stop_ || state_ != GroupState::kForming ||
+             std::any_of(members_.begin(), members_.end(), [](const Member& m) {
+               return m.joined && m.alive && !m.registered;
+             });
+    });
+    return;
+  }
   if (!result || state_ != GroupState::kForming) return finish();
   if (!result->ok()) {
     FailFormationLocked(*result, out);

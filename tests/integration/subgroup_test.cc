@@ -74,9 +74,13 @@ TEST_CASE("vLLM's model-parallel groups as subgroups of the world group, across 
   options.nodes = 2;
   ClusterProcesses cluster(options);
   RankProcesses ranks;
-  // World 8 = tp 2 x pp 2 x dp 2, 4 ranks per daemon.
+  // World 8 = tp 2 x pp 2 x dp 2, 4 ranks per daemon; subgroups of the
+  // world group, or (by name) one rendezvous round per group.
+  const bool by_name = GENERATE(false, true);
+  const std::vector<std::string> extra =
+      by_name ? std::vector<std::string>{"--by-name"} : std::vector<std::string>{};
   for (uint32_t r = 0; r < 8; ++r) {
-    ranks.Start(RankArgs("model-parallel", cluster.node(r / 4), "world", 8, r, {}));
+    ranks.Start(RankArgs("model-parallel", cluster.node(r / 4), "world", 8, r, extra));
   }
   for (const RankResult& r : RequireAllExitOk(ranks, std::chrono::seconds(120))) {
     RequireCode(r, "layout", "OK");

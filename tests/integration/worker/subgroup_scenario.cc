@@ -160,8 +160,16 @@ int RunModelParallel(const Args& args) {
   sizes.data = static_cast<uint32_t>(args.U64("data", 2));
   const ModelParallelLayout layout = InitializeModelParallel(p.world, sizes);
   ModelParallelGroups groups;
-  Outcome o = Attempt([&] { groups = SplitModelParallelGroups(*p.group, layout, p.timeout); });
-  PrintResult("layout", o);
+  // --by-name: one rendezvous round per group (JoinModelParallelGroups),
+  // for comparison; else subgroups of the parent.
+  const bool by_name = args.Has("by-name");
+  p.group->Barrier();  // time the layout alone, all ranks starting together
+  Outcome o = Attempt([&] {
+    groups = by_name ? JoinModelParallelGroups(*p.client, layout, rank, args.Str("group"),
+                                               p.timeout)
+                     : SplitModelParallelGroups(*p.group, layout, p.timeout);
+  });
+  PrintResult("layout", o, {{"by_name", by_name ? "1" : "0"}});
   if (o.code != "OK") return 1;
   int failed = 0;
   const std::pair<ParallelKind, Group*> kinds[] = {

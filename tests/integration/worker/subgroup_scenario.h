@@ -21,7 +21,10 @@ int RunSubgroups(const Args& args);
 // PP, DP and EP groups for --tensor, --pipeline, --data (default 2 each)
 // with SplitModelParallelGroups, and checks each against
 // InitializeModelParallel's rank lists (membership, rank order, one
-// verified all_reduce). RESULT lines: layout, then tp, dcp, pcp, pp, dp, ep.
+// verified all_reduce). With --by-name the groups are joined by name
+// instead (JoinModelParallelGroups: one rendezvous round each), to compare.
+// RESULT lines: layout (its elapsed_ms is the formation time), then tp,
+// dcp, pcp, pp, dp, ep.
 int RunModelParallel(const Args& args);
 
 }  // namespace ccs::it
