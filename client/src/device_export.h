@@ -13,7 +13,7 @@ namespace ccs {
 
 // The fields of ccs.v1.CudaIpcBuffer.
 struct DeviceExport {
-  std::string mem_handle;   // the 64 bytes of cudaIpcMemHandle_t of the base
+  std::string mem_handle;  // the 64 bytes of cudaIpcMemHandle_t of the base
   uint64_t alloc_offset = 0;
   uint64_t alloc_size = 0;
   std::string device_uuid;  // the 16 bytes of cudaDeviceProp::uuid

@@ -1,6 +1,6 @@
 #include <cuda.h>
-#include <cuda_runtime_api.h>
 #include <cudaTypedefs.h>
+#include <cuda_runtime_api.h>
 
 #include <string>
 
@@ -40,7 +40,8 @@ void AddressRange(const void* ptr, CUdeviceptr* base, size_t* size) {
 
 DeviceExport ExportDeviceRange(void* ptr, size_t bytes) {
   if (ptr == nullptr || bytes == 0) {
-    throw Error(Code::kInvalidArgument, "a device buffer needs a non-null pointer and bytes > 0");
+    throw Error(Code::kInvalidArgument,
+                "a device buffer needs a non-null pointer and bytes > 0");
   }
   cudaPointerAttributes attr{};
   Check(cudaPointerGetAttributes(&attr, ptr), "cudaPointerGetAttributes");
@@ -57,20 +58,22 @@ DeviceExport ExportDeviceRange(void* ptr, size_t bytes) {
   out.alloc_offset = reinterpret_cast<CUdeviceptr>(ptr) - base;
   out.alloc_size = alloc_size;
   if (bytes > alloc_size - out.alloc_offset) {
-    throw Error(Code::kInvalidArgument,
-                std::to_string(bytes) + " bytes at offset " + std::to_string(out.alloc_offset) +
-                    " run past the end of their allocation of " + std::to_string(alloc_size) +
-                    " bytes");
+    throw Error(Code::kInvalidArgument, std::to_string(bytes) + " bytes at offset " +
+                                            std::to_string(out.alloc_offset) +
+                                            " run past the end of their allocation of " +
+                                            std::to_string(alloc_size) + " bytes");
   }
   cudaIpcMemHandle_t handle;
-  Check(cudaIpcGetMemHandle(&handle, reinterpret_cast<void*>(base)), "cudaIpcGetMemHandle");
+  Check(cudaIpcGetMemHandle(&handle, reinterpret_cast<void*>(base)),
+        "cudaIpcGetMemHandle");
   out.mem_handle.assign(handle.reserved, sizeof(handle.reserved));
   cudaDeviceProp prop;
   Check(cudaGetDeviceProperties(&prop, attr.device),
         "cudaGetDeviceProperties of device " + std::to_string(attr.device));
   out.device_uuid.assign(prop.uuid.bytes, sizeof(prop.uuid.bytes));
   char pci[32] = {};
-  if (cudaDeviceGetPCIBusId(pci, sizeof(pci), attr.device) == cudaSuccess) out.pci_bus_id = pci;
+  if (cudaDeviceGetPCIBusId(pci, sizeof(pci), attr.device) == cudaSuccess)
+    out.pci_bus_id = pci;
   return out;
 }
 

@@ -13,7 +13,8 @@ StatusOr<std::shared_ptr<const DeviceMapping>> DeviceBufferMapper::Map(
   RETURN_IF_ERROR(ValidateDeviceBuffer(desc));
   ASSIGN_OR_RETURN(LocalDevice device, FindDevice(devices_, desc.device));
   MappingKey key{desc.device, desc.mem_handle};
-  ASSIGN_OR_RETURN(void* base, cache_.Acquire(session, key, device.ordinal, desc.alloc_size));
+  ASSIGN_OR_RETURN(void* base,
+                   cache_.Acquire(session, key, device.ordinal, desc.alloc_size));
   auto* mapping = new DeviceMapping{static_cast<std::byte*>(base) + desc.alloc_offset,
                                     desc.size_bytes, device};
   IpcMappingCache* cache = &cache_;

@@ -4,7 +4,8 @@ namespace ccs::cuda {
 
 StatusOr<std::unique_ptr<DeviceBufferMapper>> OpenDeviceBuffers() {
   return Unimplemented(
-      "this ccsd was built without CUDA (CCS_WITH_CUDA=OFF, or no nvcc or nccl.h at build "
+      "this ccsd was built without CUDA (CCS_WITH_CUDA=OFF, or no nvcc or nccl.h at "
+      "build "
       "time)");
 }
 

@@ -7,10 +7,9 @@
 // Needs a GPU: without one the child reports why and this exits 77, which
 // ctest and tests/gpu/run.sh show as Skipped. CUDA is initialised only after
 // fork (the parent touches CUDA once the child has exported).
+#include <cuda_runtime_api.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <cuda_runtime_api.h>
 
 #include <cstdio>
 #include <cstring>
@@ -49,15 +48,18 @@ int Child(int to_parent, int from_parent) {
   cudaError_t err = cudaGetDeviceCount(&devices);
   void* base = nullptr;
   if (err != cudaSuccess || devices == 0) {
-    Fail(&m, 'S', std::string("no usable CUDA device (") +
-                      (err != cudaSuccess ? cudaGetErrorString(err) : "0 devices") + ")");
+    Fail(&m, 'S',
+         std::string("no usable CUDA device (") +
+             (err != cudaSuccess ? cudaGetErrorString(err) : "0 devices") + ")");
   } else if (cudaMalloc(&base, kAlloc) != cudaSuccess ||
-             cudaMemset(static_cast<char*>(base) + kOffset, kPattern, kBytes) != cudaSuccess ||
+             cudaMemset(static_cast<char*>(base) + kOffset, kPattern, kBytes) !=
+                 cudaSuccess ||
              cudaDeviceSynchronize() != cudaSuccess) {
     Fail(&m, 'E', "cudaMalloc/cudaMemset failed in the child");
   } else {
     try {
-      ccs::DeviceExport e = ccs::ExportDeviceRange(static_cast<char*>(base) + kOffset, kBytes);
+      ccs::DeviceExport e =
+          ccs::ExportDeviceRange(static_cast<char*>(base) + kOffset, kBytes);
       std::memcpy(m.handle, e.mem_handle.data(), sizeof(m.handle));
       std::memcpy(m.uuid, e.device_uuid.data(), sizeof(m.uuid));
       m.alloc_offset = e.alloc_offset;
@@ -105,12 +107,12 @@ int Parent(const Message& m) {
   if (a.ok()) {
     std::vector<unsigned char> host(kBytes);
     cudaError_t err = cudaMemcpy(host.data(), (*a)->data, kBytes, cudaMemcpyDeviceToHost);
-    check(err == cudaSuccess, std::string("cudaMemcpy from the mapping: ") +
-                                  cudaGetErrorString(err));
+    check(err == cudaSuccess,
+          std::string("cudaMemcpy from the mapping: ") + cudaGetErrorString(err));
     size_t wrong = 0;
     for (unsigned char c : host) wrong += c != kPattern;
-    check(wrong == 0, "the daemon side reads the client's bytes (" + std::to_string(wrong) +
-                          " wrong)");
+    check(wrong == 0, "the daemon side reads the client's bytes (" +
+                          std::to_string(wrong) + " wrong)");
   }
   if (a.ok()) a.value().reset();  // the buffers were unregistered
   if (b.ok()) b.value().reset();
