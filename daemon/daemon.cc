@@ -33,6 +33,7 @@ Daemon::Daemon(const Config& config)
       metrics_(server::DaemonVersion(), server::DaemonGitCommit()),
       engine_(MakeHostEngine(HostEngineOptions{config.host_threads})),
       cluster_(cluster::SetUpCluster(config, engine_.get(), &metrics_)),
+      device_buffers_(cuda::OpenDeviceBuffers()),
       buffers_(config.limits),
       groups_(engine_.get(), config, &metrics_,
               cluster_.ok() ? cluster_.value().cluster.get() : nullptr),
@@ -46,6 +47,11 @@ Daemon::Daemon(const Config& config)
   });
   context_.sessions = &sessions_;
   context_.buffers = &buffers_;
+  if (device_buffers_.ok()) {
+    context_.device_buffers = device_buffers_.value().get();
+  } else {
+    context_.device_buffers_refusal = device_buffers_.status();
+  }
   context_.groups = &groups_;
   context_.submitter = &submitter_;
   context_.peers = &peers_;

@@ -12,6 +12,7 @@
 #include "daemon/core/config.h"
 #include "daemon/core/group_registry.h"
 #include "daemon/core/session_manager.h"
+#include "daemon/engine/cuda/device_buffers.h"
 #include "daemon/engine/engine.h"
 #include "daemon/meta/metadata_plane.h"
 #include "daemon/obs/metrics.h"
@@ -53,6 +54,8 @@ class Daemon {
   std::unique_ptr<Engine> engine_;
   StatusOr<cluster::ClusterSetup> cluster_;  // before groups_, which use it
   SessionManager sessions_;
+  // Before buffers_: their device mappings release into it.
+  StatusOr<std::unique_ptr<cuda::DeviceBufferMapper>> device_buffers_;
   BufferRegistry buffers_;
   GroupRegistry groups_;
   CollectiveSubmitter submitter_;

@@ -48,7 +48,8 @@ nlohmann::json ToJson(const BufferInfo& b) {
           {"session_id", b.session_id},
           {"kind", b.kind},
           {"shm_name", b.shm_name},
-          {"size_bytes", b.size_bytes}};
+          {"size_bytes", b.size_bytes},
+          {"device_uuid", b.device_uuid}};
 }
 
 nlohmann::json ToJson(const GroupSummary& g) {

@@ -82,12 +82,18 @@ void PrintBuffers(std::ostream& out, const std::vector<BufferInfo>& buffers, boo
     return;
   }
   std::vector<std::string> headers = {"ID", "SESSION", "KIND", "SIZE"};
-  if (wide) headers.push_back("SHM-NAME");
+  if (wide) {
+    headers.push_back("SHM-NAME");
+    headers.push_back("DEVICE");
+  }
   Table table(headers);
   for (const auto& b : buffers) {
     std::vector<std::string> row = {std::to_string(b.buffer_id), std::to_string(b.session_id),
                                     b.kind, FormatBytes(b.size_bytes)};
-    if (wide) row.push_back(OrDash(b.shm_name));
+    if (wide) {
+      row.push_back(OrDash(b.shm_name));
+      row.push_back(OrDash(b.device_uuid));
+    }
     table.AddRow(std::move(row));
   }
   table.Print(out);

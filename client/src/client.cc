@@ -33,6 +33,10 @@ std::unique_ptr<HostBuffer> Client::CreateHostBuffer(size_t bytes) {
   return impl_->CreateHostBuffer(bytes);
 }
 
+std::unique_ptr<DeviceBuffer> Client::RegisterDeviceBuffer(void* device_ptr, size_t bytes) {
+  return impl_->RegisterDeviceBuffer(device_ptr, bytes);
+}
+
 std::unique_ptr<HostBuffer> Client::RegisterHostBuffer(const std::string& shm_name,
                                                        size_t bytes) {
   return impl_->RegisterHostBuffer(shm_name, bytes);

@@ -5,6 +5,7 @@
 
 #include "client/src/channel.h"
 #include "client/src/convert.h"
+#include "client/src/device_export.h"
 
 namespace ccs {
 namespace {
@@ -86,6 +87,29 @@ std::unique_ptr<HostBuffer> ClientImpl::CreateHostBuffer(size_t bytes) {
 std::unique_ptr<HostBuffer> ClientImpl::RegisterHostBuffer(const std::string& shm_name,
                                                            size_t bytes) {
   return Register(ShmSegment::Open(shm_name, bytes));
+}
+
+std::unique_ptr<DeviceBuffer> ClientImpl::RegisterDeviceBuffer(void* device_ptr,
+                                                               size_t bytes) {
+  DeviceExport exported = ExportDeviceRange(device_ptr, bytes);
+  v1::RegisterBufferRequest request;
+  request.set_session_id(hello().session_id);
+  request.set_kind(v1::BUFFER_KIND_CUDA_IPC);
+  request.set_size_bytes(bytes);
+  v1::CudaIpcBuffer* cuda = request.mutable_cuda();
+  cuda->set_mem_handle(exported.mem_handle);
+  cuda->set_alloc_offset(exported.alloc_offset);
+  cuda->set_alloc_size(exported.alloc_size);
+  cuda->set_device_uuid(exported.device_uuid);
+  cuda->set_pci_bus_id(exported.pci_bus_id);
+  v1::RegisterBufferResponse response;
+  Invoke("RegisterBuffer", kControlDeadline, [&](grpc::ClientContext* context) {
+    return buffers_->RegisterBuffer(context, request, &response);
+  });
+  std::unique_ptr<DeviceBuffer> buffer(
+      new DeviceBuffer(this, response.buffer_id(), device_ptr, bytes));
+  ++live_buffers_;
+  return buffer;
 }
 
 std::unique_ptr<HostBuffer> ClientImpl::Register(ShmSegment segment) {
@@ -181,15 +205,17 @@ void ClientImpl::LeaveGroup(uint64_t group_id) {
 }
 
 v1::BufferRef ClientImpl::ToRef(const BufferView& view, std::string_view role) const {
-  if (view.buffer->client_ != this) {
+  const bool host = view.buffer != nullptr;
+  const ClientImpl* owner = host ? view.buffer->client_ : view.device_buffer->client_;
+  const uint64_t id = host ? view.buffer->id() : view.device_buffer->id();
+  if (owner != this) {
     throw Error(Code::kInvalidArgument,
-                "the " + std::string(role) + " buffer (id " +
-                    std::to_string(view.buffer->id()) +
+                "the " + std::string(role) + " buffer (id " + std::to_string(id) +
                     ") belongs to another Client: a buffer is usable only by the "
                     "Client that registered it");
   }
   v1::BufferRef ref;
-  ref.set_buffer_id(view.buffer->id());
+  ref.set_buffer_id(id);
   ref.set_offset(view.offset);
   return ref;
 }

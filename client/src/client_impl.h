@@ -56,6 +56,7 @@ class ClientImpl {
   const SessionHello& hello() const { return session_->hello(); }
 
   std::unique_ptr<HostBuffer> CreateHostBuffer(size_t bytes);
+  std::unique_ptr<DeviceBuffer> RegisterDeviceBuffer(void* device_ptr, size_t bytes);
   std::unique_ptr<HostBuffer> RegisterHostBuffer(const std::string& shm_name,
                                                  size_t bytes);
   std::unique_ptr<Group> JoinGroup(const std::string& name, uint32_t world_size,
@@ -95,7 +96,7 @@ class ClientImpl {
   void LeaveGroup(uint64_t group_id);
   // For ~Group: drops the group from the live count.
   void OnGroupDestroyed() { --live_groups_; }
-  // For ~HostBuffer: unregisters `buffer_id` (best effort: failures are
+  // For ~HostBuffer and ~DeviceBuffer: unregisters `buffer_id` (best effort: failures are
   // reported on stderr; nothing to do once the session is lost).
   void ReleaseBuffer(uint64_t buffer_id);
 

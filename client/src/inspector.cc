@@ -109,7 +109,8 @@ SessionInfo FromProto(const v1::SessionInfo& s) {
 
 BufferInfo FromProto(const v1::BufferInfo& b) {
   return BufferInfo{b.buffer_id(), b.session_id(),
-                    std::string(convert::BufferKindName(b.kind())), b.shm_name(), b.size_bytes()};
+                    std::string(convert::BufferKindName(b.kind())), b.shm_name(), b.size_bytes(),
+                    b.device_uuid()};
 }
 
 GroupOp FromProto(const v1::GroupOp& op) {

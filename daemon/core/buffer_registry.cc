@@ -1,39 +1,75 @@
 #include "daemon/core/buffer_registry.h"
 
+#include <algorithm>
+#include <utility>
+
 namespace ccs {
+
+Status BufferRegistry::CheckLimits(uint64_t session_id, uint64_t size) const {
+  uint32_t count = 0;
+  uint64_t bytes = 0;
+  for (const auto& [id, b] : buffers_) {
+    if (b.session_id != session_id) continue;
+    ++count;
+    bytes += b.size;
+  }
+  if (count >= limits_.max_buffers_per_session) {
+    return ResourceExhausted("session " + std::to_string(session_id) + " already has " +
+                             std::to_string(count) + " buffers, the limit " +
+                             "(limits.max_buffers_per_session); unregister some first");
+  }
+  if (size > limits_.max_mapped_bytes_per_session - std::min(bytes, limits_.max_mapped_bytes_per_session)) {
+    return ResourceExhausted(
+        "registering " + std::to_string(size) + " bytes would bring session " +
+        std::to_string(session_id) + " past its limit of " +
+        std::to_string(limits_.max_mapped_bytes_per_session) +
+        " mapped bytes (limits.max_mapped_bytes_per_session); " +
+        std::to_string(bytes) + " are mapped already");
+  }
+  return Status::Ok();
+}
+
+uint64_t BufferRegistry::Insert(BufferRecord record) {
+  std::lock_guard lock(mu_);
+  record.id = next_id_++;
+  uint64_t id = record.id;
+  buffers_[id] = std::move(record);
+  return id;
+}
 
 StatusOr<uint64_t> BufferRegistry::RegisterShm(const Session& session,
                                                const std::string& shm_name,
                                                uint64_t size) {
   {
     std::lock_guard lock(mu_);
-    uint32_t count = 0;
-    uint64_t bytes = 0;
-    for (const auto& [id, b] : buffers_) {
-      if (b.session_id != session.id) continue;
-      ++count;
-      bytes += b.size;
-    }
-    if (count >= limits_.max_buffers_per_session) {
-      return ResourceExhausted("session " + std::to_string(session.id) + " already has " +
-                               std::to_string(count) + " buffers, the limit " +
-                               "(limits.max_buffers_per_session); unregister some first");
-    }
-    if (size > limits_.max_mapped_bytes_per_session - std::min(bytes, limits_.max_mapped_bytes_per_session)) {
-      return ResourceExhausted(
-          "registering " + std::to_string(size) + " bytes would bring session " +
-          std::to_string(session.id) + " past its limit of " +
-          std::to_string(limits_.max_mapped_bytes_per_session) +
-          " mapped bytes (limits.max_mapped_bytes_per_session); " +
-          std::to_string(bytes) + " are mapped already");
-    }
+    RETURN_IF_ERROR(CheckLimits(session.id, size));
   }
   // Map outside the lock: it touches the file system.
   ASSIGN_OR_RETURN(auto mapping, Mapping::OpenShm(shm_name, session.identity.uid, size));
-  std::lock_guard lock(mu_);
-  uint64_t id = next_id_++;
-  buffers_[id] = BufferRecord{id, session.id, shm_name, size, std::move(mapping)};
-  return id;
+  BufferRecord record;
+  record.session_id = session.id;
+  record.shm_name = shm_name;
+  record.size = size;
+  record.mapping = std::move(mapping);
+  return Insert(std::move(record));
+}
+
+StatusOr<uint64_t> BufferRegistry::RegisterDevice(const Session& session,
+                                                  const std::string& device, uint64_t size,
+                                                  const DeviceMapFn& map) {
+  {
+    std::lock_guard lock(mu_);
+    RETURN_IF_ERROR(CheckLimits(session.id, size));
+  }
+  // Map outside the lock: opening an IPC handle takes the driver's time.
+  ASSIGN_OR_RETURN(std::shared_ptr<const void> mapping, map());
+  BufferRecord record;
+  record.session_id = session.id;
+  record.kind = BufferKind::kCudaIpc;
+  record.device = device;
+  record.size = size;
+  record.device_mapping = std::move(mapping);
+  return Insert(std::move(record));
 }
 
 Status BufferRegistry::Unregister(uint64_t session_id, uint64_t buffer_id) {
@@ -57,6 +93,12 @@ StatusOr<ResolvedRange> BufferRegistry::Resolve(uint64_t session_id, uint64_t bu
                     "; register it first (buffers are private to their session)");
   }
   const BufferRecord& b = it->second;
+  if (b.kind == BufferKind::kCudaIpc) {
+    return Unimplemented("buffer " + std::to_string(buffer_id) + " is device memory on " +
+                         b.device +
+                         ": collectives on device buffers are refused, the CUDA engine's ops "
+                         "are not wired into ccsd yet; use host buffers (BUFFER_KIND_HOST_SHM)");
+  }
   if (b.mapping->Faulted()) {
     return FailedPrecondition("shared memory '" + b.shm_name + "' (buffer " +
                               std::to_string(buffer_id) +

@@ -5,15 +5,30 @@
 namespace ccs::server {
 namespace {
 
+StatusOr<uint64_t> RegisterDevice(const ServiceContext& ctx, const Session& session,
+                                  const v1::RegisterBufferRequest& r) {
+  ASSIGN_OR_RETURN(cuda::DeviceBufferDesc desc, FromProto(r.cuda(), r.size_bytes()));
+  const std::string device = cuda::FormatDeviceUuid(desc.device);
+  if (ctx.device_buffers == nullptr) {
+    Status why = ctx.device_buffers_refusal.ok()
+                     ? Unimplemented("this ccsd has no device buffer mapper")
+                     : ctx.device_buffers_refusal;
+    return Status(why.code(), "device buffer on " + device + " refused: " + why.message() +
+                                  "; register host memory (BUFFER_KIND_HOST_SHM)");
+  }
+  cuda::DeviceBufferMapper* mapper = ctx.device_buffers;
+  return ctx.buffers->RegisterDevice(
+      session, device, desc.size_bytes,
+      [&]() -> StatusOr<std::shared_ptr<const void>> {
+        ASSIGN_OR_RETURN(auto mapping, mapper->Map(session.id, desc));
+        return std::shared_ptr<const void>(std::move(mapping));
+      });
+}
+
 StatusOr<uint64_t> Register(const ServiceContext& ctx, const PeerIdentity& who,
                             const v1::RegisterBufferRequest& r) {
   ASSIGN_OR_RETURN(Session session, ctx.sessions->Authorize(r.session_id(), who));
-  if (r.kind() == v1::BUFFER_KIND_CUDA_IPC) {
-    ASSIGN_OR_RETURN(cuda::DeviceBufferDesc desc, FromProto(r.cuda(), r.size_bytes()));
-    return Unimplemented("device buffer on " + cuda::FormatDeviceUuid(desc.device) +
-                         " refused: this ccsd does not run the CUDA engine yet; register "
-                         "host memory (BUFFER_KIND_HOST_SHM)");
-  }
+  if (r.kind() == v1::BUFFER_KIND_CUDA_IPC) return RegisterDevice(ctx, session, r);
   if (r.kind() != v1::BUFFER_KIND_HOST_SHM) {
     return InvalidArgument("buffer kind " + std::to_string(r.kind()) +
                            " is not supported; this daemon serves BUFFER_KIND_HOST_SHM");

@@ -96,8 +96,13 @@ void FillSession(const Session& s, const SessionUsage& usage, v1::SessionInfo* p
 void FillBuffer(const BufferRecord& b, v1::BufferInfo* p) {
   p->set_buffer_id(b.id);
   p->set_session_id(b.session_id);
-  p->set_kind(v1::BUFFER_KIND_HOST_SHM);
-  p->set_shm_name(b.shm_name);
+  if (b.kind == BufferKind::kCudaIpc) {
+    p->set_kind(v1::BUFFER_KIND_CUDA_IPC);
+    p->set_device_uuid(b.device);
+  } else {
+    p->set_kind(v1::BUFFER_KIND_HOST_SHM);
+    p->set_shm_name(b.shm_name);
+  }
   p->set_size_bytes(b.size);
 }
 

@@ -9,6 +9,7 @@
 #include "daemon/core/collective_submitter.h"
 #include "daemon/core/group_registry.h"
 #include "daemon/core/session_manager.h"
+#include "daemon/engine/cuda/device_buffer_mapper.h"
 #include "daemon/meta/metadata_plane.h"
 #include "daemon/server/peer_registry.h"
 
@@ -20,6 +21,10 @@ struct ServiceContext {
   GroupRegistry* groups = nullptr;
   CollectiveSubmitter* submitter = nullptr;
   PeerRegistry* peers = nullptr;
+  // Maps registered device buffers; null when this ccsd cannot, and then
+  // `device_buffers_refusal` says why (FAILED_PRECONDITION or UNIMPLEMENTED).
+  cuda::DeviceBufferMapper* device_buffers = nullptr;
+  Status device_buffers_refusal;
   meta::MetadataPlane* meta = nullptr;
   std::vector<std::string> engines;
   // This daemon's node name (config `node_name`, default: the host name),

@@ -27,7 +27,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 
 # Test binaries of the GPU check, in the order they run.
-tests=(engine_cuda_logic_test engine_cuda_kernels_gpu_test)
+tests=(engine_cuda_logic_test engine_cuda_registration_test engine_cuda_kernels_gpu_test
+       engine_cuda_device_buffer_gpu_test)
 
 # Libraries every Linux machine has, or that must come from the GPU
 # machine's driver: never bundled.

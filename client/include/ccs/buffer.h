@@ -1,4 +1,5 @@
-// Host buffers: POSIX shared memory shared between a client and its ccsd.
+// Buffers a client registers with its ccsd: host buffers (POSIX shared
+// memory) and device buffers (CUDA memory shared by IPC handle).
 #pragma once
 
 #include <cstddef>
@@ -44,16 +45,47 @@ class HostBuffer {
   bool owns_segment_;  // still linked and ours: unlink on destruction
 };
 
+// Device memory of this process registered with the daemon
+// (Client::RegisterDeviceBuffer): the daemon maps the allocation that holds
+// it by CUDA IPC handle, once per allocation. Not copyable. Destroying it
+// unregisters it (best effort, like HostBuffer); free the memory only after
+// that. It must not outlive its Client. data() is a device pointer.
+// Collectives on device buffers are refused (UNIMPLEMENTED) until the
+// daemon's CUDA engine runs ops.
+class DeviceBuffer {
+ public:
+  ~DeviceBuffer();
+  DeviceBuffer(const DeviceBuffer&) = delete;
+  DeviceBuffer& operator=(const DeviceBuffer&) = delete;
+
+  uint64_t id() const { return id_; }
+  void* data() const { return data_; }
+  size_t size() const { return size_; }
+
+ private:
+  friend class ClientImpl;
+  DeviceBuffer(ClientImpl* client, uint64_t id, void* data, size_t size);
+
+  ClientImpl* client_;
+  uint64_t id_;
+  void* data_;
+  size_t size_;
+};
+
 // A byte offset inside a registered buffer. A default-constructed view means
 // "none": as the send side of a collective it selects the in-place variant.
+// At most one of `buffer` and `device_buffer` is set.
 struct BufferView {
   const HostBuffer* buffer = nullptr;
   uint64_t offset = 0;
+  const DeviceBuffer* device_buffer = nullptr;
 
   BufferView() = default;
   BufferView(const HostBuffer& b, uint64_t byte_offset = 0)  // NOLINT: implicit
       : buffer(&b), offset(byte_offset) {}
-  explicit operator bool() const { return buffer != nullptr; }
+  BufferView(const DeviceBuffer& b, uint64_t byte_offset = 0)  // NOLINT: implicit
+      : offset(byte_offset), device_buffer(&b) {}
+  explicit operator bool() const { return buffer != nullptr || device_buffer != nullptr; }
 };
 
 // Pass as `send` to run a collective in place.

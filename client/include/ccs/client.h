@@ -56,6 +56,17 @@ class Client {
   // unlink it.
   std::unique_ptr<HostBuffer> RegisterHostBuffer(const std::string& shm_name,
                                                  size_t bytes);
+  // Registers `bytes` of device memory at `device_ptr` (from cudaMalloc, in
+  // this process; the range may start inside an allocation). The SDK finds
+  // the allocation, exports its CUDA IPC handle and names the GPU by UUID;
+  // the daemon maps the allocation once however many buffers point into it.
+  // Throws Error: UNIMPLEMENTED when libccs was built without CUDA;
+  // FAILED_PRECONDITION naming the CUDA call that failed (no driver or
+  // device here); INVALID_ARGUMENT for host memory or a range past its
+  // allocation; the daemon's FAILED_PRECONDITION when ccsd has no usable
+  // GPU, NOT_FOUND when it does not see this GPU, RESOURCE_EXHAUSTED past
+  // the session's limits. Does not change the current device.
+  std::unique_ptr<DeviceBuffer> RegisterDeviceBuffer(void* device_ptr, size_t bytes);
 
   // Joins `rank` of group `name` with `world_size` ranks; blocks until every
   // rank has joined. timeout 0: the daemon's join timeout (the SDK stops

@@ -46,10 +46,11 @@ struct SessionInfo {
 struct BufferInfo {
   uint64_t buffer_id = 0;
   uint64_t session_id = 0;
-  // "host_shm", or "unknown" for a kind this SDK does not know.
+  // "host_shm", "cuda_ipc", or "unknown" for a kind this SDK does not know.
   std::string kind;
-  std::string shm_name;
+  std::string shm_name;  // host_shm
   uint64_t size_bytes = 0;
+  std::string device_uuid;  // cuda_ipc: the GPU ("GPU-...")
 };
 
 // Enum fields are nullopt when a newer daemon reports a value this SDK does

@@ -137,6 +137,26 @@ TEST_CASE("list documents wrap their items under a plural key", "[cli]") {
   REQUIRE(SessionDetailJson(SessionDetail{})["kind"] == "Session");
 }
 
+TEST_CASE("device buffers show their kind and GPU UUID", "[cli]") {
+  BufferInfo b;
+  b.buffer_id = 3;
+  b.session_id = 1;
+  b.kind = "cuda_ipc";
+  b.size_bytes = 4096;
+  b.device_uuid = "GPU-00112233-4455-6677-8899-aabbccddeeff";
+  nlohmann::json doc = BufferListJson({b});
+  REQUIRE(doc["buffers"][0]["kind"] == "cuda_ipc");
+  REQUIRE(doc["buffers"][0]["device_uuid"] == b.device_uuid);
+  REQUIRE(doc["buffers"][0]["shm_name"] == "");
+  std::ostringstream wide;
+  PrintBuffers(wide, {b}, true);
+  REQUIRE(wide.str().find("DEVICE") != std::string::npos);
+  REQUIRE(wide.str().find(b.device_uuid) != std::string::npos);
+  std::ostringstream narrow;
+  PrintBuffers(narrow, {b}, false);
+  REQUIRE(narrow.str().find("cuda_ipc") != std::string::npos);
+}
+
 TEST_CASE("yaml output is the json document, strings that look like other types quoted",
           "[cli]") {
   const nlohmann::json doc = {{"api_version", "ccs.v1"},
