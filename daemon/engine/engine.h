@@ -26,6 +26,18 @@ struct RankIo {
   std::byte* out = nullptr;
   uint64_t in_count = 0;
   uint64_t out_count = 0;
+  // Where in and out live: host memory mapped here (gpu < 0), or GPU `gpu`,
+  // an index into the daemon's devices (in and out are then device
+  // addresses valid in the daemon, through CUDA IPC mappings). Both buffers
+  // of one rank are on the same side.
+  int32_t gpu = -1;
+  // Device ops only: the client's stream order, as opaque cudaEvent_t opened
+  // in the daemon. The engine's work waits for `ready_event` (recorded by
+  // the client on its stream before the call) and records `done_event` once
+  // this rank's output is complete and its input is no longer read. Null:
+  // no stream order; the op is then complete when Execute returns.
+  void* ready_event = nullptr;
+  void* done_event = nullptr;
   // all_to_all_v only: this rank's per-peer send and recv counts (packed in
   // rank order, no gaps).
   std::vector<uint64_t> send_counts;
@@ -52,6 +64,13 @@ struct RankIo {
 // reduced value by N (integer division for integer types). Ranks are reduced
 // in rank order 0..N-1, so results are deterministic.
 struct OpPlan {
+  // The group the op belongs to; engines keep per-group state (signal
+  // blocks, NCCL communicators) under it until ForgetGroup.
+  uint64_t group_id = 0;
+  // The group's size and, per entry of `ranks`, its rank in the group (a
+  // multi-node group's plan holds this node's ranks only).
+  uint32_t world_size = 0;
+  std::vector<uint32_t> group_ranks;
   CollectiveKind kind = CollectiveKind::kBarrier;
   DataType dtype = DataType::kFloat32;
   ReduceOp op = ReduceOp::kSum;
@@ -64,11 +83,16 @@ struct OpPlan {
 class Engine {
  public:
   virtual ~Engine() = default;
-  // Runs `plan` to completion on the calling thread (it may fan work out to
-  // the engine's own threads and waits for them). Returns OK only when every
-  // rank's output is complete. Thread-safe: several groups' executors may
-  // call concurrently on disjoint memory.
+  // Runs `plan` on the calling thread (it may fan work out to the engine's
+  // own threads and waits for them). Returns OK only when every rank's
+  // output is complete, or, for device ranks with a done_event, once the
+  // work that completes it is enqueued on the GPUs in front of that event.
+  // Thread-safe: several groups' executors may call concurrently on
+  // disjoint memory; one group calls from one thread, in op order.
   virtual Status Execute(const OpPlan& plan) = 0;
+  // The group is gone: drop what the engine keeps for it. Called once, from
+  // the group's executor thread, after its last Execute.
+  virtual void ForgetGroup(uint64_t /*group_id*/) {}
   virtual std::string_view Name() const = 0;
 };
 
