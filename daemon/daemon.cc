@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "daemon/engine/cuda/device_engine_setup.h"
 #include "daemon/engine/cuda/environment.h"
 #include "daemon/rendezvous/address.h"
 
@@ -23,6 +24,14 @@ meta::MetaOptions MetaOptionsOf(const Config& config) {
   return o;
 }
 
+cuda::DeviceEngineConfig DeviceEngineConfigOf(const Config& config) {
+  cuda::DeviceEngineConfig c;
+  c.nccl_library = config.nccl_library;
+  c.thresholds.one_shot_max_bytes = config.cuda_one_shot_max_bytes;
+  c.thresholds.two_shot_max_bytes = config.cuda_two_shot_max_bytes;
+  return c;
+}
+
 // How long Stop waits for an op already inside the engine to finish.
 constexpr std::chrono::seconds kExecutorStopTimeout{10};
 
@@ -32,10 +41,12 @@ Daemon::Daemon(const Config& config)
     : config_(config),
       metrics_(server::DaemonVersion(), server::DaemonGitCommit()),
       engine_(MakeHostEngine(HostEngineOptions{config.host_threads})),
+      device_engine_(cuda::OpenDeviceEngine(engine_.get(), DeviceEngineConfigOf(config))),
+      router_(engine_.get(), device_engine_.ok() ? device_engine_.value().get() : nullptr),
       cluster_(cluster::SetUpCluster(config, engine_.get(), &metrics_)),
       device_buffers_(cuda::OpenDeviceBuffers()),
       buffers_(config.limits),
-      groups_(engine_.get(), config, &metrics_,
+      groups_(&router_, config, &metrics_,
               cluster_.ok() ? cluster_.value().cluster.get() : nullptr),
       submitter_(&sessions_, &buffers_, &groups_,
                  std::chrono::milliseconds(config.op_timeout_ms)),
@@ -47,16 +58,18 @@ Daemon::Daemon(const Config& config)
   });
   context_.sessions = &sessions_;
   context_.buffers = &buffers_;
-  if (device_buffers_.ok()) {
+  if (device_buffers_.ok() && device_engine_.ok()) {
     context_.device_buffers = device_buffers_.value().get();
   } else {
-    context_.device_buffers_refusal = device_buffers_.status();
+    // Device buffers only where an engine can run ops on them.
+    context_.device_buffers_refusal =
+        device_buffers_.ok() ? device_engine_.status() : device_buffers_.status();
   }
   context_.groups = &groups_;
   context_.submitter = &submitter_;
   context_.peers = &peers_;
   context_.meta = &meta_;
-  context_.engines = {std::string(engine_->Name())};
+  context_.engines = {std::string(router_.Name())};
   if (cluster_.ok()) {
     const cluster::ClusterSetup& c = cluster_.value();
     context_.node_name = c.node_name;

@@ -14,6 +14,7 @@
 #include "daemon/core/session_manager.h"
 #include "daemon/engine/cuda/device_buffers.h"
 #include "daemon/engine/engine.h"
+#include "daemon/engine/engine_router.h"
 #include "daemon/meta/metadata_plane.h"
 #include "daemon/obs/metrics.h"
 #include "daemon/obs/metrics_http.h"
@@ -51,7 +52,10 @@ class Daemon {
 
   Config config_;
   MetricsRegistry metrics_;  // before groups_: they report into it
-  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<Engine> engine_;  // the host engine
+  // The CUDA engine, or why there is none (no GPU, built without CUDA).
+  StatusOr<std::unique_ptr<Engine>> device_engine_;
+  EngineRouter router_;  // what groups run ops on: host or device
   StatusOr<cluster::ClusterSetup> cluster_;  // before groups_, which use it
   SessionManager sessions_;
   // Before buffers_: their device mappings release into it.

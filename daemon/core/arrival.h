@@ -21,11 +21,13 @@ using Clock = std::chrono::steady_clock;
 using CollectiveDone = std::function<void(const Status&, uint64_t seq)>;
 
 // One rank's op: the call, its resolved memory, what keeps that memory
-// mapped, its deadline, and where the result goes.
+// mapped (shared memory; device IPC mappings and stream events), its
+// deadline, and where the result goes.
 struct Arrival {
   CollectiveCall call;
   RankIo io;
   std::vector<std::shared_ptr<Mapping>> keepalive;
+  std::vector<std::shared_ptr<const void>> device_keepalive;
   Clock::time_point arrived;
   Clock::time_point deadline;
   CollectiveDone done;

@@ -62,13 +62,15 @@ StatusOr<uint64_t> BufferRegistry::RegisterDevice(const Session& session,
     RETURN_IF_ERROR(CheckLimits(session.id, size));
   }
   // Map outside the lock: opening an IPC handle takes the driver's time.
-  ASSIGN_OR_RETURN(std::shared_ptr<const void> mapping, map());
+  ASSIGN_OR_RETURN(DeviceRange mapped, map());
   BufferRecord record;
   record.session_id = session.id;
   record.kind = BufferKind::kCudaIpc;
   record.device = device;
   record.size = size;
-  record.device_mapping = std::move(mapping);
+  record.device_data = mapped.data;
+  record.gpu = mapped.gpu;
+  record.device_mapping = std::move(mapped.keepalive);
   return Insert(std::move(record));
 }
 
@@ -93,25 +95,22 @@ StatusOr<ResolvedRange> BufferRegistry::Resolve(uint64_t session_id, uint64_t bu
                     "; register it first (buffers are private to their session)");
   }
   const BufferRecord& b = it->second;
-  if (b.kind == BufferKind::kCudaIpc) {
-    return Unimplemented("buffer " + std::to_string(buffer_id) + " is device memory on " +
-                         b.device +
-                         ": collectives on device buffers are refused, the CUDA engine's ops "
-                         "are not wired into ccsd yet; use host buffers (BUFFER_KIND_HOST_SHM)");
+  const bool device = b.kind == BufferKind::kCudaIpc;
+  if (offset > b.size || bytes > b.size - offset) {
+    return InvalidArgument("range [" + std::to_string(offset) + ", " + std::to_string(offset) +
+                           " + " + std::to_string(bytes) + ") lies outside buffer " +
+                           std::to_string(buffer_id) + " (" +
+                           (device ? "device memory on " + b.device : "'" + b.shm_name + "'") +
+                           ", " + std::to_string(b.size) + " bytes)");
   }
+  if (device) return ResolvedRange{b.device_data + offset, nullptr, b.gpu, b.device_mapping};
   if (b.mapping->Faulted()) {
     return FailedPrecondition("shared memory '" + b.shm_name + "' (buffer " +
                               std::to_string(buffer_id) +
                               ") shrank below its registered size; the daemon no longer "
                               "uses it: unregister it and register a new segment");
   }
-  if (offset > b.size || bytes > b.size - offset) {
-    return InvalidArgument("range [" + std::to_string(offset) + ", " + std::to_string(offset) +
-                      " + " + std::to_string(bytes) + ") lies outside buffer " +
-                      std::to_string(buffer_id) + " ('" + b.shm_name + "', " +
-                      std::to_string(b.size) + " bytes)");
-  }
-  return ResolvedRange{b.mapping->data() + offset, b.mapping};
+  return ResolvedRange{b.mapping->data() + offset, b.mapping, -1, nullptr};
 }
 
 void BufferRegistry::DropSession(uint64_t session_id) {

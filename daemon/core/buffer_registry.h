@@ -34,18 +34,35 @@ struct BufferRecord {
   std::string shm_name;  // host buffers
   std::string device;    // device buffers: the GPU's UUID ("GPU-...")
   uint64_t size = 0;
-  std::shared_ptr<Mapping> mapping;            // host buffers
-  std::shared_ptr<const void> device_mapping;      // device buffers
+  std::shared_ptr<Mapping> mapping;  // host buffers
+  // Device buffers: the registered range as mapped here, its GPU (an index
+  // into the daemon's devices) and what keeps it mapped.
+  std::byte* device_data = nullptr;
+  int32_t gpu = -1;
+  std::shared_ptr<const void> device_mapping;
+};
+
+// A device buffer's registered range as the CUDA engine mapped it: a device
+// address valid in the daemon, the GPU's index among the daemon's devices,
+// and the opaque mapping that keeps it open.
+struct DeviceRange {
+  std::byte* data = nullptr;
+  int32_t gpu = -1;
+  std::shared_ptr<const void> keepalive;
 };
 
 // Maps a device buffer once its registration passed the limits; the result
 // is held until the buffer is unregistered or its session ends.
-using DeviceMapFn = std::function<StatusOr<std::shared_ptr<const void>>()>;
+using DeviceMapFn = std::function<StatusOr<DeviceRange>()>;
 
-// A validated byte range of a buffer. `keepalive` keeps it mapped.
+// A validated byte range of a buffer. Host buffers: `keepalive` keeps the
+// shared memory mapped. Device buffers: `data` is a device address on GPU
+// `gpu` and `device_keepalive` keeps the IPC mapping open.
 struct ResolvedRange {
   std::byte* data = nullptr;
   std::shared_ptr<Mapping> keepalive;
+  int32_t gpu = -1;
+  std::shared_ptr<const void> device_keepalive;
 };
 
 class BufferRegistry {
@@ -65,8 +82,7 @@ class BufferRegistry {
   // keep the memory mapped until they finish.
   Status Unregister(uint64_t session_id, uint64_t buffer_id);
   // [offset, offset + bytes) of a buffer of `session_id`: NOT_FOUND for an
-  // unknown or foreign buffer, INVALID_ARGUMENT for a range past its end,
-  // UNIMPLEMENTED for a device buffer (no engine runs ops on them yet).
+  // unknown or foreign buffer, INVALID_ARGUMENT for a range past its end.
   StatusOr<ResolvedRange> Resolve(uint64_t session_id, uint64_t buffer_id,
                                   uint64_t offset, uint64_t bytes) const;
   // Releases every buffer of a session (it ended).

@@ -10,6 +10,23 @@ StatusOr<uint64_t> Bytes(uint64_t count, DataType dtype) {
   return count * size;
 }
 
+// Keeps `r` mapped for the op and records which side it lives on: both
+// buffers of one rank must be host memory or on one GPU.
+Status Keep(const ResolvedRange& r, Arrival& arrival) {
+  const bool first = arrival.keepalive.empty() && arrival.device_keepalive.empty();
+  if (!first && r.gpu != arrival.io.gpu) {
+    auto side = [](int32_t gpu) {
+      return gpu < 0 ? std::string("host memory") : "device memory on GPU " + std::to_string(gpu);
+    };
+    return InvalidArgument("send is " + side(r.gpu) + " but recv is " + side(arrival.io.gpu) +
+                           "; both buffers of one call must be host memory or on one GPU");
+  }
+  arrival.io.gpu = r.gpu;
+  if (r.keepalive) arrival.keepalive.push_back(r.keepalive);
+  if (r.device_keepalive) arrival.device_keepalive.push_back(r.device_keepalive);
+  return Status::Ok();
+}
+
 }  // namespace
 
 void CollectiveSubmitter::Submit(const PeerIdentity& caller, uint64_t session_id,
@@ -73,7 +90,7 @@ Status CollectiveSubmitter::Resolve(uint64_t session_id, const CollectiveCall& c
     ASSIGN_OR_RETURN(uint64_t bytes, Bytes(extent, call.dtype));
     ASSIGN_OR_RETURN(ResolvedRange r,
                      buffers_->Resolve(session_id, call.recv->buffer_id, call.recv->offset, bytes));
-    arrival.keepalive.push_back(r.keepalive);
+    RETURN_IF_ERROR(Keep(r, arrival));
     arrival.io.out = r.data + (in_place ? layout.out_offset * elem : 0);
     if (in_place) arrival.io.in = r.data + layout.in_offset * elem;
   }
@@ -81,7 +98,7 @@ Status CollectiveSubmitter::Resolve(uint64_t session_id, const CollectiveCall& c
     ASSIGN_OR_RETURN(uint64_t bytes, Bytes(layout.in_count, call.dtype));
     ASSIGN_OR_RETURN(ResolvedRange r,
                      buffers_->Resolve(session_id, call.send->buffer_id, call.send->offset, bytes));
-    arrival.keepalive.push_back(r.keepalive);
+    RETURN_IF_ERROR(Keep(r, arrival));
     arrival.io.in = r.data;
   }
   return Status::Ok();

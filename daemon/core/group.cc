@@ -27,6 +27,7 @@ void Answer(Arrival& a, const Status& status, uint64_t seq,
   out.push_back([d = std::move(a.done), status, seq] { d(status, seq); });
   a.done = nullptr;
   a.keepalive.clear();
+  a.device_keepalive.clear();
 }
 
 std::vector<uint32_t> AllRanks(uint32_t n) {
@@ -251,6 +252,7 @@ void Group::SubmitPointToPointLocked(uint32_t rank, Arrival arrival, Completions
     ready.plan.kind = arrival.call.kind;
     ready.plan.dtype = arrival.call.dtype;
     ready.plan.count = arrival.call.count;
+    ready.plan.peer = arrival.call.peer;
     ready.plan.ranks = {arrival.io};
     ready.arrivals.push_back(std::move(arrival));
     ready_.push_back(std::move(ready));
@@ -589,6 +591,7 @@ void Group::Run() {
   Completions last = std::move(on_stop_);
   lock.unlock();
   for (auto& fn : last) fn();
+  engine_->ForgetGroup(id_);  // after the last Execute: nothing else calls it
   lock.lock();
   stopped_ = true;
   cv_.notify_all();
@@ -597,13 +600,19 @@ void Group::Run() {
 void Group::Execute(ReadyOp& op) {
   Status status;
   const CollectiveCall& call = op.arrivals[0].call;
+  OpPlan& plan = op.plan;
+  plan.group_id = id_;
+  plan.world_size = world_size_;
+  plan.group_ranks = op.ranks;
+  for (const Arrival& a : op.arrivals) plan.deadline = std::min(plan.deadline, a.deadline);
+  const bool on_device = HasDeviceRanks(plan);
   if (!IsMultiNode() || (IsPointToPoint(call.kind) && op.arrivals.size() == 2)) {
-    status = engine_->Execute(op.plan);  // this node's ranks only
-  } else if (IsPointToPoint(call.kind)) {
+    status = engine_->Execute(plan);  // this node's ranks only
+  } else if (IsPointToPoint(call.kind) && !on_device) {
     const bool send = call.kind == CollectiveKind::kSend;
     const uint32_t me = op.ranks[0];
     StatusOr<std::unique_ptr<Transfer>> transfer = network_->StartTransfer(
-        send ? me : call.peer, send ? call.peer : me, op.seq, op.arrivals[0].io,
+        send ? me : call.peer, send ? call.peer : me, op.seq, plan.ranks[0],
         call.count * DataTypeSize(call.dtype));
     if (transfer.ok()) {
       std::lock_guard lock(mu_);
@@ -617,10 +626,21 @@ void Group::Execute(ReadyOp& op) {
       return;
     }
     status = transfer.status();
+  } else if (IsPointToPoint(call.kind)) {
+    // Device memory crosses nodes through host staging, on this thread.
+    const bool send = call.kind == CollectiveKind::kSend;
+    const uint32_t me = op.ranks[0];
+    status = engine_->ExecuteStaged(plan, [&](const OpPlan& host) -> Status {
+      ASSIGN_OR_RETURN(std::unique_ptr<Transfer> transfer,
+                       network_->StartTransfer(send ? me : call.peer, send ? call.peer : me,
+                                               op.seq, host.ranks[0],
+                                               call.count * DataTypeSize(call.dtype)));
+      return transfer->Wait(plan.deadline);
+    });
   } else {
-    Clock::time_point deadline = Clock::time_point::max();
-    for (const Arrival& a : op.arrivals) deadline = std::min(deadline, a.deadline);
-    status = network_->RunCollective(op.seq, call, op.plan, deadline);
+    status = engine_->ExecuteStaged(plan, [&](const OpPlan& host) {
+      return network_->RunCollective(op.seq, call, host, plan.deadline);
+    });
   }
   FinishOp(op, std::move(status));
   // Cleared only now, so that a drain waiting for InFlightOps() == 0 knows

@@ -6,8 +6,10 @@
 // node); cuda/ later.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -59,6 +61,8 @@ struct RankIo {
 // - kAllToAll: out[r][s*c + i] = in[s][r*c + i].
 // - kAllToAllV: rank s sends send_counts[r] elements to r; blocks packed.
 // - kSend (point to point): ranks = {sender, receiver}; out[1] = in[0].
+//   With the other side on another node, this side alone: kSend with
+//   ranks = {sender} or kRecv with ranks = {receiver}, and `peer`.
 // - kBarrier: nothing to move.
 // Reductions of float16/bfloat16 accumulate in float32; avg divides the
 // reduced value by N (integer division for integer types). Ranks are reduced
@@ -77,8 +81,21 @@ struct OpPlan {
   uint64_t count = 0;
   std::vector<uint64_t> counts;  // *_v: one entry per rank
   uint32_t root = 0;
+  // kSend/kRecv of one rank whose peer is on another node (multi-node
+  // groups: ranks = {this side}, kind = its role): the peer's group rank.
+  uint32_t peer = 0;
   std::vector<RankIo> ranks;     // index = rank in the group
+  // The earliest deadline of the op's ranks (engines that wait on the host
+  // for GPU work, or create NCCL communicators, stop there).
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
 };
+
+// True when some rank's memory is on a GPU.
+bool HasDeviceRanks(const OpPlan& plan);
+
+// A host algorithm over a plan whose pointers are all host memory (the
+// network's collectives of a multi-node group).
+using HostRun = std::function<Status(const OpPlan& host_plan)>;
 
 class Engine {
  public:
@@ -90,6 +107,12 @@ class Engine {
   // Thread-safe: several groups' executors may call concurrently on
   // disjoint memory; one group calls from one thread, in op order.
   virtual Status Execute(const OpPlan& plan) = 0;
+  // Runs `run` over `plan`, whose ranks may hold device memory: an engine
+  // that serves device ranks copies their inputs (and outputs, for the parts
+  // the op leaves untouched) to host memory after their ready events, calls
+  // `run` with a plan of host pointers, copies the outputs back and records
+  // the done events. Host-only plans go to `run` as they are (the default).
+  virtual Status ExecuteStaged(const OpPlan& plan, const HostRun& run) { return run(plan); }
   // The group is gone: drop what the engine keeps for it. Called once, from
   // the group's executor thread, after its last Execute.
   virtual void ForgetGroup(uint64_t /*group_id*/) {}

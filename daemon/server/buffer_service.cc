@@ -19,9 +19,9 @@ StatusOr<uint64_t> RegisterDevice(const ServiceContext& ctx, const Session& sess
   cuda::DeviceBufferMapper* mapper = ctx.device_buffers;
   return ctx.buffers->RegisterDevice(
       session, device, desc.size_bytes,
-      [&]() -> StatusOr<std::shared_ptr<const void>> {
+      [&]() -> StatusOr<DeviceRange> {
         ASSIGN_OR_RETURN(auto mapping, mapper->Map(session.id, desc));
-        return std::shared_ptr<const void>(std::move(mapping));
+        return DeviceRange{mapping->data, mapping->index, std::move(mapping)};
       });
 }
 

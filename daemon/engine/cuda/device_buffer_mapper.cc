@@ -15,8 +15,10 @@ StatusOr<std::shared_ptr<const DeviceMapping>> DeviceBufferMapper::Map(
   MappingKey key{desc.device, desc.mem_handle};
   ASSIGN_OR_RETURN(void* base,
                    cache_.Acquire(session, key, device.ordinal, desc.alloc_size));
+  int32_t index = 0;
+  while (devices_[index].uuid != device.uuid) ++index;  // FindDevice found it
   auto* mapping = new DeviceMapping{static_cast<std::byte*>(base) + desc.alloc_offset,
-                                    desc.size_bytes, device};
+                                    desc.size_bytes, device, index};
   IpcMappingCache* cache = &cache_;
   return std::shared_ptr<const DeviceMapping>(
       mapping, [cache, session, key](const DeviceMapping* m) {

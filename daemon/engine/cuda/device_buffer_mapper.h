@@ -31,6 +31,7 @@ struct DeviceMapping {
   std::byte* data = nullptr;
   uint64_t size = 0;
   LocalDevice device;
+  int32_t index = -1;  // of `device` in devices(): the engines' GPU index
 };
 
 class DeviceBufferMapper {

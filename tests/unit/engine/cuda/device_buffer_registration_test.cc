@@ -46,9 +46,9 @@ struct Fixture {
   StatusOr<uint64_t> Register(uint64_t session, const DeviceBufferDesc& desc) {
     return buffers.RegisterDevice(
         MakeSession(session), FormatDeviceUuid(desc.device), desc.size_bytes,
-        [&]() -> StatusOr<std::shared_ptr<const void>> {
+        [&]() -> StatusOr<DeviceRange> {
           ASSIGN_OR_RETURN(auto mapping, mapper->Map(session, desc));
-          return std::shared_ptr<const void>(std::move(mapping));
+          return DeviceRange{mapping->data, mapping->index, std::move(mapping)};
         });
   }
 
@@ -64,26 +64,41 @@ TEST_CASE("a device buffer maps its range on the GPU named by UUID",
   REQUIRE(m.ok());
   CHECK((*m)->size == 8192);
   CHECK((*m)->device.ordinal == 1);
+  CHECK((*m)->index == 1);  // the engines' GPU index: position in the device list
   CHECK(mapper.mapped() == 1);
   m->reset();
   CHECK(mapper.mapped() == 0);
 }
 
-TEST_CASE("registration lists the device buffer and refuses ops on it",
+TEST_CASE("registration lists the device buffer and resolves ranges to device addresses",
           "[cuda][device_registration]") {
   Fixture f;
-  auto id = f.Register(1, Desc(1, 9, 0, 4096));
+  auto id = f.Register(1, Desc(2, 9, 1024, 4096));
   REQUIRE(id.ok());
   auto list = f.buffers.List();
   REQUIRE(list.size() == 1);
   CHECK(list[0].kind == BufferKind::kCudaIpc);
-  CHECK(list[0].device == FormatDeviceUuid(Desc(1, 9, 0, 1).device));
+  CHECK(list[0].device == FormatDeviceUuid(Desc(2, 9, 0, 1).device));
   CHECK(list[0].size == 4096);
   CHECK(list[0].session_id == 1);
-  auto r = f.buffers.Resolve(1, *id, 0, 16);
-  CHECK(r.status().code() == StatusCode::kUnimplemented);
-  CHECK(r.status().message().find("not wired") != std::string::npos);
+  REQUIRE(f.opener->open_now.size() == 1);
+  auto* base = static_cast<std::byte*>(f.opener->open_now.begin()->first);
+  auto r = f.buffers.Resolve(1, *id, 16, 32);
+  REQUIRE(r.ok());
+  CHECK(r->data == base + 1024 + 16);  // allocation base + registered offset + op offset
+  CHECK(r->gpu == 1);
+  CHECK(r->keepalive == nullptr);
+  CHECK(r->device_keepalive != nullptr);
+  auto past = f.buffers.Resolve(1, *id, 4090, 16);
+  CHECK(past.status().code() == StatusCode::kInvalidArgument);
+  CHECK(past.status().message().find("device memory on GPU-") != std::string::npos);
   CHECK(f.buffers.Resolve(2, *id, 0, 16).status().code() == StatusCode::kNotFound);
+  list.clear();  // records hold the mapping too
+  // An op's keepalive holds the mapping open past unregistration.
+  REQUIRE(f.buffers.Unregister(1, *id).ok());
+  CHECK(f.opener->open_now.size() == 1);
+  r = NotFound("released");
+  CHECK(f.opener->open_now.empty());
 }
 
 TEST_CASE("a range outside its allocation is refused before any open",

@@ -1,0 +1,391 @@
+#include "daemon/engine/cuda/device_engine.h"
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "daemon/core/types.h"
+#include "daemon/engine/cuda/device_copies.h"
+#include "daemon/engine/cuda/gpu_fan_out.h"
+#include "daemon/engine/cuda/gpu_worker.h"
+#include "daemon/engine/cuda/launch_sequencer.h"
+#include "daemon/engine/cuda/nccl_call.h"
+#include "daemon/engine/cuda/staged_plan.h"
+#include "daemon/engine/cuda/staging_pool.h"
+
+namespace ccs::cuda {
+namespace {
+
+// The distinct GPUs of the plan's device ranks, ascending.
+std::vector<uint32_t> GpusOf(const OpPlan& plan) {
+  std::vector<uint32_t> gpus;
+  for (const RankIo& io : plan.ranks) {
+    if (io.gpu >= 0) gpus.push_back(static_cast<uint32_t>(io.gpu));
+  }
+  std::sort(gpus.begin(), gpus.end());
+  gpus.erase(std::unique(gpus.begin(), gpus.end()), gpus.end());
+  return gpus;
+}
+
+std::optional<kernels::ArDtype> KernelDtype(DataType t) {
+  switch (t) {
+    case DataType::kFloat32: return kernels::ArDtype::kFloat32;
+    case DataType::kFloat16: return kernels::ArDtype::kFloat16;
+    case DataType::kBfloat16: return kernels::ArDtype::kBfloat16;
+    default: return std::nullopt;
+  }
+}
+
+// The plan holds every rank of its group (not one node's share of a
+// multi-node group). Plans without a group (world_size 0) are whole.
+bool WholeGroup(const OpPlan& plan) {
+  return plan.world_size == 0 || plan.ranks.size() == plan.world_size;
+}
+
+uint32_t GroupRank(const OpPlan& plan, size_t index) {
+  return index < plan.group_ranks.size() ? plan.group_ranks[index]
+                                         : static_cast<uint32_t>(index);
+}
+
+class DeviceEngine final : public Engine {
+ public:
+  DeviceEngine(std::unique_ptr<GpuBackend> backend, Engine* host, DeviceEngineOptions options)
+      : backend_(std::move(backend)),
+        host_(host),
+        options_(std::move(options)),
+        staging_(backend_.get()),
+        bind_(backend_->Gpus()) {
+    std::vector<GpuWorker*> raw;
+    for (uint32_t g = 0; g < backend_->Gpus(); ++g) {
+      workers_.push_back(
+          std::make_unique<GpuWorker>(g, [this, g] { bind_[g] = backend_->Bind(g); }));
+      raw.push_back(workers_.back().get());
+    }
+    sequencer_ = std::make_unique<LaunchSequencer>(std::move(raw));
+  }
+
+  ~DeviceEngine() override {
+    for (auto& w : workers_) w->Stop();
+    for (auto& [id, state] : groups_) Release(id, state);
+  }
+
+  std::string_view Name() const override { return "cuda"; }
+
+  Status Execute(const OpPlan& plan) override {
+    if (plan.kind == CollectiveKind::kBarrier) return RunBarrier(plan);
+    const bool all_device = std::all_of(plan.ranks.begin(), plan.ranks.end(),
+                                        [](const RankIo& io) { return io.gpu >= 0; });
+    if (!all_device) return RunStaged(plan, HostExecute());
+    const std::vector<uint32_t> gpus = GpusOf(plan);
+    for (uint32_t g : gpus) {
+      if (g >= backend_->Gpus()) {
+        return InvalidArgument("a rank's memory is on GPU index " + std::to_string(g) +
+                               " but this engine has " + std::to_string(backend_->Gpus()));
+      }
+    }
+    const bool nccl_possible = !backend_->NcclVersion().empty() && WholeGroup(plan) &&
+                               gpus.size() == plan.ranks.size();
+    if (plan.kind == CollectiveKind::kAllReduce) {
+      const AlgorithmChoice choice = SelectAllReduce(Situation(plan, gpus, nccl_possible),
+                                                     options_.thresholds);
+      if (choice.algorithm == Algorithm::kOneShot) {
+        return RunKernel(plan, gpus, kernels::ArAlgorithm::kOneShot);
+      }
+      if (choice.algorithm == Algorithm::kTwoShot) {
+        return RunKernel(plan, gpus, kernels::ArAlgorithm::kTwoShot);
+      }
+    }
+    std::vector<DeviceCopy> copies;
+    if (gpus.size() == 1 && (WholeGroup(plan) || plan.kind == CollectiveKind::kSend) &&
+        PlanDeviceCopies(plan, copies)) {
+      return RunCopies(plan, gpus[0], copies);
+    }
+    if (nccl_possible) {
+      StatusOr<std::vector<NcclRankCalls>> calls = PlanNcclCalls(plan);
+      if (calls.ok()) return RunNccl(plan, *calls);
+    }
+    return RunStaged(plan, HostExecute());
+  }
+
+  Status ExecuteStaged(const OpPlan& plan, const HostRun& run) override {
+    return RunStaged(plan, run);
+  }
+
+  void ForgetGroup(uint64_t group_id) override {
+    std::lock_guard lock(mu_);
+    auto it = groups_.find(group_id);
+    if (it == groups_.end()) return;
+    Release(group_id, it->second);
+    groups_.erase(it);
+  }
+
+ private:
+  // What the engine keeps per group: signal blocks per set of participant
+  // GPUs, and the GPUs its NCCL communicators were made on (per rank).
+  struct GroupState {
+    std::map<std::vector<uint32_t>, std::vector<void*>> signals;
+    std::vector<uint32_t> nccl_gpus;  // empty: no communicators
+    Status nccl_refused;              // creation failed once: not retried
+  };
+
+  HostRun HostExecute() const {
+    return [host = host_](const OpPlan& p) { return host->Execute(p); };
+  }
+
+  AllReduceSituation Situation(const OpPlan& plan, const std::vector<uint32_t>& gpus,
+                               bool nccl_possible) const {
+    AllReduceSituation s;
+    s.bytes = plan.count * DataTypeSize(plan.dtype);
+    s.ranks = static_cast<uint32_t>(plan.ranks.size());
+    s.gpus = static_cast<uint32_t>(gpus.size());
+    s.all_ranks_local = WholeGroup(plan);
+    s.p2p_verified = gpus.size() <= 1 || options_.p2p.AllPairs(gpus);
+    s.dtype_supported = KernelDtype(plan.dtype).has_value();
+    s.op_supported = plan.op == ReduceOp::kSum;
+    s.in_place = std::any_of(plan.ranks.begin(), plan.ranks.end(),
+                             [](const RankIo& io) { return io.in == io.out; });
+    s.nccl_possible = nccl_possible;
+    return s;
+  }
+
+  // Stream order on `gpu`: the work enqueued next waits for every rank's
+  // ready event (it may read any rank's input).
+  Status WaitReady(uint32_t gpu, const OpPlan& plan) {
+    RETURN_IF_ERROR(bind_[gpu]);
+    for (const RankIo& io : plan.ranks) {
+      if (io.ready_event != nullptr) RETURN_IF_ERROR(backend_->WaitEvent(gpu, io.ready_event));
+    }
+    return Status::Ok();
+  }
+  // ... and the done events of the ranks on `gpu` follow it.
+  Status RecordDone(uint32_t gpu, const OpPlan& plan) {
+    for (const RankIo& io : plan.ranks) {
+      if (io.gpu == static_cast<int32_t>(gpu) && io.done_event != nullptr) {
+        RETURN_IF_ERROR(backend_->RecordEvent(gpu, io.done_event));
+      }
+    }
+    return Status::Ok();
+  }
+
+  // Without a done event for every device rank the op must be complete
+  // when Execute returns: waits on the host for what `gpus` enqueued.
+  Status Complete(const OpPlan& plan, const std::vector<uint32_t>& gpus) {
+    const bool ordered = std::all_of(plan.ranks.begin(), plan.ranks.end(), [](const RankIo& io) {
+      return io.gpu < 0 || io.done_event != nullptr;
+    });
+    if (ordered) return Status::Ok();
+    return Drain(gpus, plan.deadline);
+  }
+
+  // Records an engine event on every GPU of `gpus` and waits for them.
+  Status Drain(const std::vector<uint32_t>& gpus, GpuBackend::Deadline deadline) {
+    std::vector<void*> events(backend_->Gpus(), nullptr);
+    Status status;
+    for (uint32_t g : gpus) {
+      StatusOr<void*> e = backend_->CreateEvent(g);
+      if (!e.ok()) {
+        status = e.status();
+        break;
+      }
+      events[g] = *e;
+    }
+    if (status.ok()) {
+      status = FanOut(*sequencer_, gpus, [&](uint32_t g) {
+        RETURN_IF_ERROR(bind_[g]);
+        return backend_->RecordEvent(g, events[g]);
+      });
+    }
+    for (uint32_t g : gpus) {
+      if (status.ok()) status = backend_->WaitEventHost(g, events[g], deadline);
+    }
+    for (uint32_t g : gpus) {
+      if (events[g] != nullptr) backend_->DestroyEvent(g, events[g]);
+    }
+    return status;
+  }
+
+  Status RunBarrier(const OpPlan& plan) {
+    const std::vector<uint32_t> gpus = GpusOf(plan);
+    if (gpus.empty()) return Status::Ok();
+    RETURN_IF_ERROR(FanOut(*sequencer_, gpus, [&](uint32_t g) {
+      RETURN_IF_ERROR(WaitReady(g, plan));
+      return RecordDone(g, plan);
+    }));
+    return Complete(plan, gpus);
+  }
+
+  Status RunCopies(const OpPlan& plan, uint32_t gpu, const std::vector<DeviceCopy>& copies) {
+    const std::vector<uint32_t> gpus{gpu};
+    RETURN_IF_ERROR(FanOut(*sequencer_, gpus, [&](uint32_t g) {
+      RETURN_IF_ERROR(WaitReady(g, plan));
+      for (const DeviceCopy& c : copies) RETURN_IF_ERROR(backend_->Copy(g, c.dst, c.src, c.bytes));
+      return RecordDone(g, plan);
+    }));
+    return Complete(plan, gpus);
+  }
+
+  StatusOr<std::vector<void*>> Signals(uint64_t group_id, const std::vector<uint32_t>& gpus) {
+    std::lock_guard lock(mu_);
+    std::vector<void*>& blocks = groups_[group_id].signals[gpus];
+    if (!blocks.empty()) return blocks;
+    for (uint32_t g : gpus) {
+      StatusOr<void*> s = backend_->AllocateSignal(g);
+      if (!s.ok()) {
+        for (size_t i = 0; i < blocks.size(); ++i) backend_->FreeSignal(gpus[i], blocks[i]);
+        groups_[group_id].signals.erase(gpus);
+        return s.status();
+      }
+      blocks.push_back(*s);
+    }
+    return blocks;
+  }
+
+  Status RunKernel(const OpPlan& plan, const std::vector<uint32_t>& gpus,
+                   kernels::ArAlgorithm algorithm) {
+    ASSIGN_OR_RETURN(std::vector<void*> signals, Signals(plan.group_id, gpus));
+    std::vector<const void*> inputs;
+    std::vector<const void*> pointers;  // every input and output, for CanVectorize
+    for (const RankIo& io : plan.ranks) {
+      inputs.push_back(io.in);
+      pointers.push_back(io.in);
+      pointers.push_back(io.out);
+    }
+    // Per participant (index into gpus): its ranks' outputs.
+    std::vector<std::vector<void*>> outputs(gpus.size());
+    std::vector<const void*> firsts(gpus.size(), nullptr);
+    for (const RankIo& io : plan.ranks) {
+      const size_t p = static_cast<size_t>(
+          std::find(gpus.begin(), gpus.end(), static_cast<uint32_t>(io.gpu)) - gpus.begin());
+      outputs[p].push_back(io.out);
+      if (firsts[p] == nullptr) firsts[p] = io.out;
+    }
+    const kernels::ArDtype dtype = *KernelDtype(plan.dtype);
+    const bool vectorise =
+        kernels::CanVectorize(plan.count, dtype, pointers.data(), pointers.size());
+    RETURN_IF_ERROR(FanOut(*sequencer_, gpus, [&](uint32_t g) {
+      const size_t p = static_cast<size_t>(std::find(gpus.begin(), gpus.end(), g) - gpus.begin());
+      kernels::AllReduceLaunch launch;
+      launch.dtype = dtype;
+      launch.count = plan.count;
+      launch.inputs = inputs.data();
+      launch.num_inputs = static_cast<uint32_t>(inputs.size());
+      launch.outputs = outputs[p].data();
+      launch.num_outputs = static_cast<uint32_t>(outputs[p].size());
+      launch.signals = signals.data();
+      launch.participant_outputs = firsts.data();
+      launch.num_participants = static_cast<uint32_t>(gpus.size());
+      launch.self = static_cast<uint32_t>(p);
+      launch.vectorise = vectorise;
+      RETURN_IF_ERROR(WaitReady(g, plan));
+      RETURN_IF_ERROR(backend_->LaunchAllReduce(g, launch, algorithm));
+      return RecordDone(g, plan);
+    }));
+    return Complete(plan, gpus);
+  }
+
+  // The group's communicators, one per rank on the rank's GPU; made at the
+  // group's first NCCL op.
+  Status EnsureNccl(const OpPlan& plan, const std::vector<uint32_t>& rank_gpus) {
+    std::lock_guard lock(mu_);
+    GroupState& state = groups_[plan.group_id];
+    if (state.nccl_gpus == rank_gpus) return Status::Ok();
+    RETURN_IF_ERROR(state.nccl_refused);
+    if (!state.nccl_gpus.empty()) {
+      return FailedPrecondition("the group's NCCL communicators are on other GPUs");
+    }
+    std::vector<uint32_t> ranks;
+    for (size_t i = 0; i < plan.ranks.size(); ++i) ranks.push_back(GroupRank(plan, i));
+    state.nccl_refused = backend_->CreateNcclComms(
+        plan.group_id, "group " + std::to_string(plan.group_id),
+        static_cast<uint32_t>(plan.ranks.size()), ranks, rank_gpus, plan.deadline);
+    if (state.nccl_refused.ok()) state.nccl_gpus = rank_gpus;
+    return state.nccl_refused;
+  }
+
+  Status RunNccl(const OpPlan& plan, const std::vector<NcclRankCalls>& calls) {
+    std::vector<uint32_t> rank_gpus;
+    for (const RankIo& io : plan.ranks) rank_gpus.push_back(static_cast<uint32_t>(io.gpu));
+    if (!EnsureNccl(plan, rank_gpus).ok()) return RunStaged(plan, HostExecute());
+    const std::vector<uint32_t> gpus = GpusOf(plan);
+    RETURN_IF_ERROR(FanOut(*sequencer_, gpus, [&](uint32_t g) {
+      RETURN_IF_ERROR(WaitReady(g, plan));
+      for (const NcclRankCalls& rc : calls) {
+        if (rank_gpus[rc.index] != g) continue;
+        RETURN_IF_ERROR(backend_->RunNccl(g, plan.group_id, rc.rank, rc.calls));
+      }
+      return RecordDone(g, plan);
+    }));
+    RETURN_IF_ERROR(backend_->PollNccl(plan.group_id));
+    return Complete(plan, gpus);
+  }
+
+  Status RunStaged(const OpPlan& plan, const HostRun& run) {
+    const uint64_t bytes = StagingBytes(plan);
+    if (bytes == 0 && !HasDeviceRanks(plan)) return run(plan);
+    ASSIGN_OR_RETURN(StagingPool::Buffer buffer, staging_.Take(std::max<uint64_t>(bytes, 64)));
+    const StagedPlan staged = StagePlan(plan, buffer.data);
+    std::vector<uint32_t> gpus(staged.gpus.begin(), staged.gpus.end());
+    auto copies = [&](const std::vector<StagingCopy>& list, bool in, uint32_t g) -> Status {
+      for (const StagingCopy& c : list) {
+        if (c.gpu != static_cast<int32_t>(g)) continue;
+        RETURN_IF_ERROR(in ? backend_->Copy(g, c.host, c.device, c.bytes)
+                           : backend_->Copy(g, c.device, c.host, c.bytes));
+      }
+      return Status::Ok();
+    };
+    Status status = FanOut(*sequencer_, gpus, [&](uint32_t g) {
+      RETURN_IF_ERROR(WaitReady(g, plan));
+      return copies(staged.copy_in, true, g);
+    });
+    if (status.ok()) status = Drain(gpus, plan.deadline);
+    if (status.ok()) status = run(staged.host_plan);
+    if (status.ok()) {
+      status = FanOut(*sequencer_, gpus, [&](uint32_t g) {
+        RETURN_IF_ERROR(copies(staged.copy_out, false, g));
+        return RecordDone(g, plan);
+      });
+    }
+    if (status.ok()) status = Drain(gpus, plan.deadline);
+    if (status.ok()) {
+      staging_.Give(buffer);
+    } else {
+      // Copies may still be in flight: freeing page-locked memory waits for
+      // the device, reusing it would not.
+      backend_->FreeStaging(buffer.data);
+    }
+    return status;
+  }
+
+  // Frees a group's signal blocks and communicators (aborted: the group is
+  // gone, nothing may wait on them).
+  void Release(uint64_t group_id, GroupState& state) {
+    for (auto& [gpus, blocks] : state.signals) {
+      for (size_t i = 0; i < blocks.size(); ++i) backend_->FreeSignal(gpus[i], blocks[i]);
+    }
+    state.signals.clear();
+    if (!state.nccl_gpus.empty()) backend_->DestroyNcclComms(group_id, /*abort=*/true);
+    state.nccl_gpus.clear();
+  }
+
+  std::unique_ptr<GpuBackend> backend_;
+  Engine* const host_;
+  const DeviceEngineOptions options_;
+  StagingPool staging_;
+  std::vector<Status> bind_;  // per GPU, written by its worker first
+  std::mutex mu_;
+  std::map<uint64_t, GroupState> groups_;
+  std::vector<std::unique_ptr<GpuWorker>> workers_;  // stopped first
+  std::unique_ptr<LaunchSequencer> sequencer_;
+};
+
+}  // namespace
+
+std::unique_ptr<Engine> MakeDeviceEngine(std::unique_ptr<GpuBackend> backend, Engine* host,
+                                         DeviceEngineOptions options) {
+  return std::make_unique<DeviceEngine>(std::move(backend), host, std::move(options));
+}
+
+}  // namespace ccs::cuda
