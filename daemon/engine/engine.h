@@ -59,6 +59,8 @@ struct RankIo {
 // - kAllToAll: out[r][s*c + i] = in[s][r*c + i].
 // - kAllToAllV: rank s sends send_counts[r] elements to r; blocks packed.
 // - kSend (point to point): ranks = {sender, receiver}; out[1] = in[0].
+//   With the other side on another node, this side alone: kSend with
+//   ranks = {sender} or kRecv with ranks = {receiver}, and `peer`.
 // - kBarrier: nothing to move.
 // Reductions of float16/bfloat16 accumulate in float32; avg divides the
 // reduced value by N (integer division for integer types). Ranks are reduced
@@ -77,6 +79,9 @@ struct OpPlan {
   uint64_t count = 0;
   std::vector<uint64_t> counts;  // *_v: one entry per rank
   uint32_t root = 0;
+  // kSend/kRecv of one rank whose peer is on another node (multi-node
+  // groups: ranks = {this side}, kind = its role): the peer's group rank.
+  uint32_t peer = 0;
   std::vector<RankIo> ranks;     // index = rank in the group
 };
 
