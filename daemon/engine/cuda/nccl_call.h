@@ -26,7 +26,7 @@ struct NcclCall {
   Kind kind = Kind::kAllReduce;
   const void* send = nullptr;  // device address valid in the daemon
   void* recv = nullptr;
-  uint64_t count = 0;          // elements of `dtype`, as NCCL counts them
+  uint64_t count = 0;  // elements of `dtype`, as NCCL counts them
   DataType dtype = DataType::kFloat32;
   ReduceOp op = ReduceOp::kSum;
   uint32_t root = 0;  // reduce, broadcast: group rank
@@ -41,10 +41,25 @@ struct NcclRankCalls {
 };
 
 // Plans `plan` (every rank on a GPU) as NCCL primitives, one list per entry
-// of plan.ranks: the collectives NCCL has natively, and gather, scatter,
-// all_to_all, the v-variants and point-to-point as grouped send/recv.
-// INVALID_ARGUMENT naming the kind for a plan NCCL cannot express
-// (barrier: none; an empty rank list).
+// of plan.ranks: the collectives NCCL has natively; gather, scatter,
+// all_to_all(_v) and point-to-point as grouped send/recv (a rank's own
+// block as a send to itself, none when in place); all_gather_v as one
+// broadcast per block and reduce_scatter_v as one reduce per block, rooted
+// at the block's owner. Calls that would move nothing (zero counts) are
+// left out, the same ones on every rank.
+//
+// Ranks: plan.group_ranks (empty: plan.ranks is the whole group in rank
+// order), plan.world_size (0: plan.ranks.size()); plan.root and plan.peer
+// are group ranks. The lists of all ranks of the group, run grouped per
+// rank, compute engine.h's semantics (up to NCCL's reduction order and
+// float rounding); a multi-node group's nodes plan their own ranks alone.
+// Where NCCL ignores a buffer (a non-root's reduce recv) it is null.
+//
+// Errors: INVALID_ARGUMENT naming the kind for a plan NCCL cannot express
+// or a malformed one (barrier; no ranks; host buffers; group ranks, root,
+// peer or count arrays that do not fit the world); FAILED_PRECONDITION for
+// a valid op NCCL cannot run as planned (all_to_all in place), which the
+// engine then runs host-staged.
 StatusOr<std::vector<NcclRankCalls>> PlanNcclCalls(const OpPlan& plan);
 
 }  // namespace ccs::cuda
