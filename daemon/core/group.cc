@@ -591,7 +591,9 @@ void Group::Run() {
   Completions last = std::move(on_stop_);
   lock.unlock();
   for (auto& fn : last) fn();
-  engine_->ForgetGroup(id_);  // after the last Execute: nothing else calls it
+  // After the last Execute. Only groups that ran device ops have engine
+  // state to drop (and only they need the engine to outlive the executor).
+  if (device_ops_) engine_->ForgetGroup(id_);
   lock.lock();
   stopped_ = true;
   cv_.notify_all();
@@ -606,6 +608,7 @@ void Group::Execute(ReadyOp& op) {
   plan.group_ranks = op.ranks;
   for (const Arrival& a : op.arrivals) plan.deadline = std::min(plan.deadline, a.deadline);
   const bool on_device = HasDeviceRanks(plan);
+  device_ops_ = device_ops_ || on_device;
   if (!IsMultiNode() || (IsPointToPoint(call.kind) && op.arrivals.size() == 2)) {
     status = engine_->Execute(plan);  // this node's ranks only
   } else if (IsPointToPoint(call.kind) && !on_device) {

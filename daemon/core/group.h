@@ -130,7 +130,9 @@ class Group : public std::enable_shared_from_this<Group> {
   // doing (formation deadline), so the registry can forget it.
   using DestroyedCallback = std::function<void(uint64_t group_id)>;
 
-  // Creates a FORMING group and starts its executor thread.
+  // Creates a FORMING group and starts its executor thread. `engine` runs
+  // its ops; once the group ran an op on device memory, the executor calls
+  // engine->ForgetGroup(id) as it stops, so the engine must outlive it.
   static std::shared_ptr<Group> Create(uint64_t id, std::string name, uint64_t epoch,
                                        uint32_t world_size, Engine* engine,
                                        Clock::time_point join_deadline,
@@ -321,6 +323,7 @@ class Group : public std::enable_shared_from_this<Group> {
   Completions on_stop_;
   bool stop_ = false;
   bool stopped_ = false;              // the executor thread has left Run()
+  bool device_ops_ = false;           // executor thread only: ran a device op
   std::thread thread_;
 };
 
