@@ -710,8 +710,11 @@ void Group::FinishOp(ReadyOp& op, Status status) {
     FinishRecordLocked(record, status);
   }
   for (Arrival& a : op.arrivals) a.done(status, op.seq);
-  if (IsMultiNode() && !status.ok() && status.code() != StatusCode::kInvalidArgument) {
-    // The nodes are out of step: nothing more can run on this epoch.
+  const bool out_of_step = IsMultiNode() || HasDeviceRanks(op.plan);
+  if (out_of_step && !status.ok() && status.code() != StatusCode::kInvalidArgument) {
+    // The nodes are out of step, or GPUs are (part of an op may be enqueued
+    // on some, or a communicator failed): nothing more can run on this
+    // epoch.
     Completions out;
     {
       std::lock_guard lock(mu_);

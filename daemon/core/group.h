@@ -272,7 +272,9 @@ class Group : public std::enable_shared_from_this<Group> {
   std::vector<uint32_t> MissingLocked(const PendingOp& op) const;
   void Execute(ReadyOp& op);
   // Answers every rank of `op` with `status` (after the shared-memory fault
-  // check), records it, and breaks a multi-node group on a network error.
+  // check), records it, and breaks the group when a multi-node op or a
+  // device op failed (anything but INVALID_ARGUMENT: the nodes or GPUs may
+  // be out of step).
   void FinishOp(ReadyOp& op, Status status);
   // The transit thread: waits for posted transfers in posting order.
   void RunTransits();
