@@ -16,8 +16,9 @@
 #       Exits non-zero if any test failed; a test that finds no GPU reports
 #       SKIPPED (exit 77) with its reason.
 #
-# NCCL is not bundled (over 200 MiB); nothing here needs it yet (the NCCL
-# loader's test runs in CI, without a GPU).
+# NCCL is not bundled (over 200 MiB): the backend's test runs single-rank
+# NCCL with PyTorch's libnccl when python3 finds one (nvidia.nccl), or with
+# $CCS_TEST_NCCL_LIBRARY; without either it skips its NCCL case.
 #
 # Not here yet: the integration test with 2, 4 and 8 client processes on one
 # GPU and ccs-bench on GPU buffers (they need the CUDA engine wired into
@@ -27,8 +28,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 
 # Test binaries of the GPU check, in the order they run.
-tests=(engine_cuda_logic_test engine_cuda_registration_test engine_cuda_kernels_gpu_test
-       engine_cuda_device_buffer_gpu_test)
+tests=(engine_cuda_logic_test engine_cuda_nccl_plan_test engine_cuda_registration_test
+       engine_cuda_kernels_gpu_test engine_cuda_device_buffer_gpu_test
+       engine_cuda_backend_gpu_test)
 
 # Libraries every Linux machine has, or that must come from the GPU
 # machine's driver: never bundled.
@@ -73,6 +75,15 @@ run() {
   else
     echo "none (no nvidia-smi)" >"$out/gpu.txt"
   fi
+  if [[ -z ${CCS_TEST_NCCL_LIBRARY:-} ]]; then
+    local nccl
+    nccl=$(python3 -c 'import os, nvidia.nccl as n; print(os.path.join(list(n.__path__)[0], "lib", "libnccl.so.2"))' 2>/dev/null || true)
+    if [[ -n $nccl && -f $nccl ]]; then
+      export CCS_TEST_NCCL_LIBRARY=$nccl
+    fi
+  fi
+  echo "NCCL for the tests: ${CCS_TEST_NCCL_LIBRARY:-libnccl.so.2 if the loader finds it}" \
+    >>"$out/gpu.txt"
   local t rc failed=0
   local -a rows=()
   for t in "${tests[@]}"; do

@@ -2,6 +2,7 @@
 
 #include <cuda_runtime_api.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "daemon/engine/cuda/cuda_status.h"
@@ -29,17 +30,61 @@ StatusOr<std::unique_ptr<NcclComm>> NcclComm::Init(const NcclLibrary& nccl,
     return nccl.ToStatus(r, "ncclCommInitRankConfig of the " + what);
   }
   std::unique_ptr<NcclComm> result(new NcclComm(nccl, comm, o.name));
+  RETURN_IF_ERROR(result->WaitReady(what, o.deadline));
+  return result;
+}
+
+StatusOr<std::vector<std::unique_ptr<NcclComm>>> NcclComm::InitGroup(
+    const NcclLibrary& nccl, const std::vector<Options>& options) {
+  std::vector<std::unique_ptr<NcclComm>> comms;
+  if (options.empty()) return comms;
+  Deadline deadline = options[0].deadline;
+  for (const Options& o : options) deadline = std::min(deadline, o.deadline);
+  const std::string all =
+      std::to_string(options.size()) + " NCCL communicators of " + options[0].name;
+  ncclResult_t r = nccl.api().GroupStart();
+  if (r != ncclSuccess) return nccl.ToStatus(r, "ncclGroupStart to initialise " + all);
+  Status failed;
+  for (const Options& o : options) {
+    const std::string what = Describe(o);
+    failed = CudaStatus(cudaSetDevice(o.ordinal), "cudaSetDevice for the " + what);
+    if (!failed.ok()) break;
+    ncclConfig_t config = NCCL_CONFIG_INITIALIZER;
+    config.blocking = 0;
+    ncclComm_t comm = nullptr;
+    r = nccl.api().CommInitRankConfig(&comm, o.nranks, o.id, o.rank, &config);
+    if (comm != nullptr) comms.emplace_back(new NcclComm(nccl, comm, o.name));
+    if (r != ncclSuccess && r != ncclInProgress) {
+      failed = nccl.ToStatus(r, "ncclCommInitRankConfig of the " + what);
+      break;
+    }
+  }
+  r = nccl.api().GroupEnd();
+  if (failed.ok() && r != ncclSuccess && r != ncclInProgress) {
+    failed = nccl.ToStatus(r, "ncclGroupEnd initialising " + all);
+  }
+  for (size_t i = 0; failed.ok() && i < comms.size(); ++i) {
+    failed = comms[i]->WaitReady(Describe(options[i]), deadline);
+  }
+  if (!failed.ok()) {
+    for (auto& comm : comms) comm->Abort();
+    return failed;
+  }
+  return comms;
+}
+
+Status NcclComm::WaitReady(const std::string& what, Deadline deadline) {
   for (;;) {
     ncclResult_t state = ncclSuccess;
-    r = nccl.api().CommGetAsyncError(comm, &state);
+    ncclResult_t r = nccl_.api().CommGetAsyncError(comm_, &state);
     if (r != ncclSuccess) state = r;
-    if (state == ncclSuccess) return result;
+    if (state == ncclSuccess) return Status::Ok();
     if (state != ncclInProgress) {
-      result->Abort();
-      return nccl.ToStatus(state, "initialising the " + what);
+      Abort();
+      return nccl_.ToStatus(state, "initialising the " + what);
     }
-    if (std::chrono::steady_clock::now() >= o.deadline) {
-      result->Abort();
+    if (std::chrono::steady_clock::now() >= deadline) {
+      Abort();
       return DeadlineExceeded("the " + what +
                               " was not ready within the deadline (waiting for the "
                               "group's other ranks?); aborted");

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "daemon/core/status.h"
 #include "daemon/engine/cuda/nccl_library.h"
@@ -38,6 +39,16 @@ class NcclComm {
   // `nccl` must outlive the communicator.
   static StatusOr<std::unique_ptr<NcclComm>> Init(const NcclLibrary& nccl,
                                                   const Options& options);
+  // Several communicators of this process (the ranks of one group on this
+  // node, one GPU each), initialised together: every ncclCommInitRankConfig
+  // inside one ncclGroupStart/ncclGroupEnd (one thread cannot wait for one
+  // communicator while its peers are not yet initialising), then polled
+  // until all are ready or the earliest deadline passes. On any failure
+  // every communicator is aborted and the Status names the first that
+  // failed, as Init does. The current device of the calling thread is
+  // changed (the last option's ordinal).
+  static StatusOr<std::vector<std::unique_ptr<NcclComm>>> InitGroup(
+      const NcclLibrary& nccl, const std::vector<Options>& options);
   // Aborts if not aborted, else nothing more (ncclCommDestroy after a
   // clean run, ncclCommAbort otherwise).
   ~NcclComm();
@@ -58,6 +69,8 @@ class NcclComm {
  private:
   NcclComm(const NcclLibrary& nccl, ncclComm_t comm, std::string name)
       : nccl_(nccl), comm_(comm), name_(std::move(name)) {}
+  // Polls until ready; on failure aborts and names `what`.
+  Status WaitReady(const std::string& what, Deadline deadline);
 
   const NcclLibrary& nccl_;
   ncclComm_t comm_;

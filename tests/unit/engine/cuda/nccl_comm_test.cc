@@ -95,5 +95,28 @@ TEST_CASE("a communicator that cannot form fails by its deadline, naming itself"
   CHECK(steady_clock::now() - start < std::chrono::seconds(30));
 }
 
+TEST_CASE("communicators initialised together fail together by the deadline",
+          "[cuda][nccl]") {
+  auto nccl = Nccl();
+  std::vector<NcclComm::Options> options(2);
+  ncclUniqueId id{};
+  REQUIRE(nccl->api().GetUniqueId(&id) == ncclSuccess);
+  for (int r = 0; r < 2; ++r) {
+    options[r].name = "group 'tp' epoch 3";
+    options[r].ordinal = 0;
+    options[r].nranks = 3;  // rank 2 never comes
+    options[r].rank = r;
+    options[r].id = id;
+    options[r].deadline = steady_clock::now() + milliseconds(500);
+  }
+  const auto start = steady_clock::now();
+  auto comms = NcclComm::InitGroup(*nccl, options);
+  CHECK_FALSE(comms.ok());
+  CHECK(comms.status().message().find("NCCL communicator of group 'tp' epoch 3 (rank ") !=
+        std::string::npos);
+  CHECK(steady_clock::now() - start < std::chrono::seconds(30));
+  CHECK(NcclComm::InitGroup(*nccl, {}).value().empty());
+}
+
 }  // namespace
 }  // namespace ccs::cuda
