@@ -3,6 +3,7 @@
 // engine's wiring includes this header.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <vector>
 
