@@ -69,6 +69,8 @@ bundle() {
       exit 1
     fi
     cp "$build/bin/$t" "$dest/bin/"
+    # Debug info would take most of the 64 MiB a call may carry.
+    strip --strip-debug "$dest/bin/$t"
     while read -r lib; do
       if [[ -n $lib ]] && ! is_system_lib "$lib"; then
         cp -L "$lib" "$dest/lib/"
