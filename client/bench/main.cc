@@ -18,6 +18,8 @@
 #include "ccs/client.h"
 #include "ccs/types.h"
 #include "client/bench/daemon_spread.h"
+#include "client/bench/device_baseline.h"
+#include "client/bench/device_memory.h"
 #include "client/bench/gloo_baseline.h"
 #include "client/bench/launcher.h"
 #include "client/bench/layout.h"
@@ -68,6 +70,22 @@ std::string ResolveNames(BenchOptions& o, const std::string& collective,
   return "";
 }
 
+// Sets the memory kind; returns an error text or "".
+std::string ResolveMemory(BenchOptions& o, const std::string& memory,
+                          const std::vector<std::string>& baselines) {
+  if (memory == "host") return "";
+  if (!ccs::bench::DeviceModeBuilt()) {
+    return "--memory device: this ccs-bench was built without CUDA (configure with "
+           "CCS_WITH_CUDA=AUTO or ON on a machine with the CUDA toolkit)";
+  }
+  if (!baselines.empty() || o.baseline_only) {
+    return "--memory device runs its own baselines (device memcpy, single-rank NCCL); "
+           "--baseline and --baseline-only are for --memory host";
+  }
+  o.memory = ccs::bench::MemoryKind::kDevice;
+  return "";
+}
+
 // Sets the baseline flags; returns an error text or "".
 std::string ResolveBaselines(BenchOptions& o, const std::vector<std::string>& baselines) {
   auto has = [&](const char* name) {
@@ -97,6 +115,9 @@ int Run(const BenchOptions& o) {
   using namespace ccs::bench;
   const auto start = std::chrono::steady_clock::now();
   Baselines baselines;
+  // Device mode: measured in a child of its own (this process must not
+  // initialise CUDA before forking the ranks).
+  if (o.memory == MemoryKind::kDevice) baselines.device = MeasureDeviceBaselines(o);
   if (o.memcpy_baseline) baselines.memcpy = MeasureMemcpy(o.max_bytes);
   int baseline_code = kExitOk;
   if (o.gloo_baseline) {
@@ -122,7 +143,7 @@ int Run(const BenchOptions& o) {
 int main(int argc, char** argv) {
   BenchOptions o;
   std::vector<std::string> baselines;
-  std::string collective = "all_reduce", dtype = "float32", op = "sum";
+  std::string collective = "all_reduce", dtype = "float32", op = "sum", memory = "host";
   int64_t deadline_s = o.deadline.count();
 
   CLI::App app{"ccs-bench: nccl-tests-style benchmark of ccsd collectives", "ccs-bench"};
@@ -169,6 +190,15 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"memcpy", "gloo"}));
   app.add_flag("--baseline-only", o.baseline_only,
                "Run only the baselines: no ccs ranks, no daemon needed");
+  app.add_option("--memory", memory,
+                 "host: shared-memory buffers; device: cudaMalloc on GPU 0 registered\n"
+                 "by IPC handle, with device memcpy and single-rank NCCL baselines\n"
+                 "(CUDA builds only)")
+      ->check(CLI::IsMember({"host", "device"}))
+      ->capture_default_str();
+  app.add_option("--nccl-library", o.nccl_library,
+                 "--memory device: the NCCL library the single-rank baseline dlopens")
+      ->capture_default_str();
   app.add_option("--group", o.group, "Group name (default ccs-bench-<pid>)");
   app.add_option("--timeout", deadline_s, "Seconds for the whole run")
       ->check(CLI::PositiveNumber)
@@ -180,6 +210,7 @@ int main(int argc, char** argv) {
   }
   if (o.addresses.empty()) o.addresses = {ccs::DefaultAddress()};
   std::string error = ResolveNames(o, collective, dtype, op);
+  if (error.empty()) error = ResolveMemory(o, memory, baselines);
   if (error.empty()) error = ResolveBaselines(o, baselines);
   if (!error.empty()) {
     std::fprintf(stderr, "ccs-bench: %s\n", error.c_str());

@@ -10,6 +10,12 @@
 
 namespace ccs::bench {
 
+// Where the ranks' send and recv buffers live.
+enum class MemoryKind {
+  kHost,    // shared memory (CreateHostBuffer)
+  kDevice,  // cudaMalloc on GPU 0 (RegisterDeviceBuffer); CUDA builds only
+};
+
 struct BenchOptions {
   // Daemons the ranks connect to, in rank-block order (client/bench/
   // daemon_spread.h); ranks is a multiple of their number.
@@ -29,6 +35,9 @@ struct BenchOptions {
   bool gloo_baseline = false;
   // Run only the baselines: no ccs rank, no daemon.
   bool baseline_only = false;
+  MemoryKind memory = MemoryKind::kHost;
+  // --memory device: the NCCL library the single-rank baseline dlopens.
+  std::string nccl_library = "libnccl.so.2";
   std::string group;
   // For the whole run; the ranks are stopped when it passes.
   std::chrono::seconds deadline{1800};

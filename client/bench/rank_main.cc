@@ -11,6 +11,8 @@
 
 #include "ccs/ccs.h"
 #include "client/bench/daemon_spread.h"
+#include "client/bench/device_memory.h"
+#include "client/bench/device_report.h"
 #include "client/bench/fill_check.h"
 #include "client/bench/launcher.h"
 #include "client/bench/layout.h"
@@ -24,10 +26,14 @@ using Clock = std::chrono::steady_clock;
 // What a rank holds for the whole run.
 struct Rank {
   const BenchOptions& options;
+  const Baselines& baselines;
   uint32_t rank;
   std::unique_ptr<Client> client;
+  // --memory host: send and recv; --memory device: dsend and drecv.
   std::unique_ptr<HostBuffer> send;
   std::unique_ptr<HostBuffer> recv;
+  std::unique_ptr<DeviceMemory> dsend;
+  std::unique_ptr<DeviceMemory> drecv;
   // [0] time (max), [1] wrong (sum) in; [2], [3] the reduced values out.
   std::unique_ptr<HostBuffer> stats;
   std::unique_ptr<Group> group;
@@ -66,8 +72,8 @@ CollectiveCall MakeCall(const Rank& r, const CheckSpec& spec) {
   call.op = spec.op;
   call.count = spec.layout.count;
   call.root = spec.root;
-  call.send = BufferView(*r.send);
-  call.recv = BufferView(*r.recv);
+  call.send = r.dsend ? BufferView(r.dsend->buffer()) : BufferView(*r.send);
+  call.recv = r.drecv ? BufferView(r.drecv->buffer()) : BufferView(*r.recv);
   return call;
 }
 
@@ -84,25 +90,50 @@ std::pair<double, uint64_t> Aggregate(Rank& r, double time_us, uint64_t wrong) {
   return {stats[2], static_cast<uint64_t>(stats[3])};
 }
 
+// Device mode: the calls may return once the daemon enqueued them; their
+// results are ordered on this process's default stream.
+void WaitIfDevice(const Rank& r) {
+  if (r.dsend) WaitForDevice();
+}
+
+// --check: fills send, runs `call` once on a recv poisoned with NaN / -1
+// patterns that no expected value has, and counts the wrong elements.
+uint64_t CheckOnce(Rank& r, const CheckSpec& spec, const CollectiveCall& call) {
+  if (!r.dsend) {
+    std::memset(r.recv->data(), 0xff, r.recv->size());
+    r.group->Run(call);
+    return CountWrong(spec, r.recv->data());
+  }
+  r.drecv->Fill(0xff);
+  r.group->Run(call);
+  WaitForDevice();
+  std::vector<uint8_t> host(r.drecv->size());
+  r.drecv->Download(host.data(), host.size());
+  return CountWrong(spec, host.data());
+}
+
+void FillSendOf(Rank& r, const CheckSpec& spec) {
+  if (!r.dsend) return FillSend(spec, r.send->data());
+  std::vector<uint8_t> host(r.dsend->size());
+  FillSend(spec, host.data());
+  r.dsend->Upload(host.data(), host.size());
+}
+
 // Runs one size; returns the row rank 0 prints.
 ResultRow MeasureSize(Rank& r, const CheckSpec& spec) {
   const BenchOptions& o = r.options;
-  if (o.check) FillSend(spec, r.send->data());
+  if (o.check) FillSendOf(r, spec);
   const CollectiveCall call = MakeCall(r, spec);
   for (int i = 0; i < o.warmup_iters; ++i) r.group->Run(call);
+  WaitIfDevice(r);
   r.group->Barrier();
   const auto start = Clock::now();
   for (int i = 0; i < o.iters; ++i) r.group->Run(call);
+  WaitIfDevice(r);
   const double time_us =
       std::chrono::duration<double, std::micro>(Clock::now() - start).count() /
       std::max(o.iters, 1);
-  uint64_t wrong = 0;
-  if (o.check) {
-    // A fresh result: recv holds NaN / -1 patterns that no expected value has.
-    std::memset(r.recv->data(), 0xff, r.recv->size());
-    r.group->Run(call);
-    wrong = CountWrong(spec, r.recv->data());
-  }
+  const uint64_t wrong = o.check ? CheckOnce(r, spec, call) : 0;
   const auto [max_time_us, total_wrong] = Aggregate(r, time_us, wrong);
   std::optional<ReduceOp> op;
   if (IsReduction(spec.kind)) op = spec.op;
@@ -112,7 +143,11 @@ ResultRow MeasureSize(Rank& r, const CheckSpec& spec) {
 
 // Rank 0's lines for one size: the ccs row, or with a Gloo row of the same
 // size that row first and ccs/gloo on the ccs row.
-std::string FormatSizeRows(const ResultRow& row, const ResultRow* gloo) {
+std::string FormatSizeRows(const Rank& r, CollectiveKind kind, const ResultRow& row,
+                           const ResultRow* gloo) {
+  if (r.options.memory == MemoryKind::kDevice && r.baselines.device) {
+    return FormatDeviceRow(kind, row, *r.baselines.device);
+  }
   if (gloo == nullptr) return FormatRow(row);
   std::optional<double> ratio;
   if (gloo->time_us > 0) ratio = row.time_us / gloo->time_us;
@@ -124,15 +159,22 @@ std::string FormatSizeRows(const ResultRow& row, const ResultRow* gloo) {
 uint64_t RunCollective(Rank& r, CollectiveKind kind, const std::vector<ResultRow>* gloo) {
   const std::vector<Layout> layouts = BenchLayouts(r.options, kind);
   if (gloo != nullptr && gloo->size() != layouts.size()) gloo = nullptr;  // not paired
-  if (r.rank == 0) std::fputs(FormatTableHeader(kind, gloo != nullptr).c_str(), stdout);
+  if (r.rank == 0) {
+    std::fputs((r.options.memory == MemoryKind::kDevice
+                    ? FormatDeviceTableHeader(kind)
+                    : FormatTableHeader(kind, gloo != nullptr))
+                   .c_str(),
+               stdout);
+  }
   std::vector<ResultRow> rows;
   for (size_t i = 0; i < layouts.size(); ++i) {
     CheckSpec spec{kind,   r.options.op,   r.options.dtype, r.options.ranks,
                    r.rank, r.options.root, layouts[i]};
     rows.push_back(MeasureSize(r, spec));
     if (r.rank == 0) {
-      std::fputs(FormatSizeRows(rows.back(), gloo ? &(*gloo)[i] : nullptr).c_str(),
-                 stdout);
+      std::fputs(
+          FormatSizeRows(r, kind, rows.back(), gloo ? &(*gloo)[i] : nullptr).c_str(),
+          stdout);
       std::fflush(stdout);
     }
   }
@@ -156,11 +198,17 @@ int RunRank(const BenchOptions& options, uint32_t rank, const Baselines& baselin
   client_options.address =
       options.addresses[DaemonOfRank(options.addresses.size(), options.ranks, rank)];
   client_options.client_name = "ccs-bench rank " + std::to_string(rank);
-  Rank r{options, rank,   Client::Connect(client_options), nullptr, nullptr,
+  Rank r{options, baselines, rank,    Client::Connect(client_options),
+         nullptr, nullptr,   nullptr, nullptr,
          nullptr, nullptr};
   const auto [send_bytes, recv_bytes] = BenchBufferBytes(options);
-  r.send = r.client->CreateHostBuffer(send_bytes);
-  r.recv = r.client->CreateHostBuffer(recv_bytes);
+  if (options.memory == MemoryKind::kDevice) {
+    r.dsend = DeviceMemory::Create(*r.client, send_bytes);
+    r.drecv = DeviceMemory::Create(*r.client, recv_bytes);
+  } else {
+    r.send = r.client->CreateHostBuffer(send_bytes);
+    r.recv = r.client->CreateHostBuffer(recv_bytes);
+  }
   r.stats = r.client->CreateHostBuffer(4 * sizeof(double));
   r.group = r.client->JoinGroup(options.group, options.ranks, rank);
   if (rank == 0) {

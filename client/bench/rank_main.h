@@ -15,6 +15,9 @@ namespace ccs::bench {
 // more call whose result is verified. Rank 0 prints the header and the
 // tables; where `baselines` has Gloo rows for a collective, each size's
 // Gloo row is printed above its ccs row, which carries ccs/gloo.
+// --memory device: the buffers are cudaMalloc'ed on GPU 0 and registered
+// by IPC handle, each timed loop ends with cudaStreamSynchronize(0), and
+// rank 0's rows carry the device baselines of `baselines`.
 // Returns kExitOk, or kExitWrongResults if any rank saw a wrong element;
 // throws ccs::Error on failure.
 int RunRank(const BenchOptions& options, uint32_t rank, const Baselines& baselines);

@@ -6,6 +6,7 @@
 
 #include "ccs/version.h"
 #include "client/bench/daemon_spread.h"
+#include "client/bench/device_report.h"
 #include "client/bench/size_parse.h"
 
 namespace ccs::bench {
@@ -72,6 +73,7 @@ std::string FormatHeader(const BenchOptions& options,
   }
   if (!baselines.gloo_note.empty())
     out += "# gloo baseline: " + baselines.gloo_note + "\n";
+  if (baselines.device) out += FormatDeviceHeader(*baselines.device);
   out +=
       "# time: slowest rank's mean per-op time; algbw = size / time; "
       "busbw = algbw * nccl-tests' factor\n";

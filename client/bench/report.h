@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ccs/types.h"
+#include "client/bench/device_baseline.h"
 #include "client/bench/layout.h"
 #include "client/bench/memcpy_baseline.h"
 #include "client/bench/options.h"
@@ -35,6 +36,8 @@ struct Baselines {
   std::map<CollectiveKind, std::vector<ResultRow>> gloo;
   // --baseline gloo: one line saying how Gloo ran; "" without.
   std::string gloo_note;
+  // --memory device: the device memcpy and single-rank NCCL baselines.
+  std::optional<DeviceBaselines> device;
 };
 
 // "# ..." lines: what runs, against which daemons, and the baselines.
