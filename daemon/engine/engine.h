@@ -28,6 +28,10 @@ struct RankIo {
   std::byte* out = nullptr;
   uint64_t in_count = 0;
   uint64_t out_count = 0;
+  // all_to_all_v only: this rank's per-peer send and recv counts (packed in
+  // rank order, no gaps).
+  std::vector<uint64_t> send_counts;
+  std::vector<uint64_t> recv_counts;
   // Where in and out live: host memory mapped here (gpu < 0), or GPU `gpu`,
   // an index into the daemon's devices (in and out are then device
   // addresses valid in the daemon, through CUDA IPC mappings). Both buffers
@@ -40,10 +44,6 @@ struct RankIo {
   // no stream order; the op is then complete when Execute returns.
   void* ready_event = nullptr;
   void* done_event = nullptr;
-  // all_to_all_v only: this rank's per-peer send and recv counts (packed in
-  // rank order, no gaps).
-  std::vector<uint64_t> send_counts;
-  std::vector<uint64_t> recv_counts;
 };
 
 // A validated op over all ranks of a group on this node.

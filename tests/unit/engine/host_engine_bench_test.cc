@@ -35,12 +35,7 @@ TEST_CASE("all_reduce float32 sum, 4 ranks x 64 MiB, vs memcpy of 64 MiB", "[.be
   plan.op = ReduceOp::kSum;
   plan.count = kCount;
   for (size_t r = 0; r < kRanks; ++r) {
-    plan.ranks.push_back(RankIo{reinterpret_cast<const std::byte*>(in[r].data()),
-                                reinterpret_cast<std::byte*>(out[r].data()),
-                                kCount,
-                                kCount,
-                                {},
-                                {}});
+    plan.ranks.push_back(RankIo{.in = reinterpret_cast<const std::byte*>(in[r].data()), .out = reinterpret_cast<std::byte*>(out[r].data()), .in_count = kCount, .out_count = kCount});
   }
   for (unsigned threads : {1u, 0u}) {
     HostEngineOptions options;

@@ -111,14 +111,9 @@ TEST_CASE("ranks that do not use a buffer may pass none", "[engine][host]") {
   plan.count = 2;
   plan.root = 0;
   plan.ranks.resize(2);
-  plan.ranks[0] = RankIo{reinterpret_cast<const std::byte*>(in0.data()),
-                         reinterpret_cast<std::byte*>(out0.data()),
-                         2,
-                         2,
-                         {},
-                         {}};
+  plan.ranks[0] = RankIo{.in = reinterpret_cast<const std::byte*>(in0.data()), .out = reinterpret_cast<std::byte*>(out0.data()), .in_count = 2, .out_count = 2};
   plan.ranks[1] =
-      RankIo{reinterpret_cast<const std::byte*>(in1.data()), nullptr, 2, 0, {}, {}};
+      RankIo{.in = reinterpret_cast<const std::byte*>(in1.data()), .out = nullptr, .in_count = 2, .out_count = 0};
   REQUIRE(engine->Execute(plan).ok());
   CHECK(out0 == std::vector<int32_t>{11, 22});
 }
@@ -134,18 +129,8 @@ struct ValidPlan {
     plan.dtype = DataType::kFloat32;
     plan.count = 4;
     plan.ranks.resize(2);
-    plan.ranks[0] = RankIo{reinterpret_cast<const std::byte*>(in0.data()),
-                           reinterpret_cast<std::byte*>(out0.data()),
-                           4,
-                           8,
-                           {},
-                           {}};
-    plan.ranks[1] = RankIo{reinterpret_cast<const std::byte*>(in1.data()),
-                           reinterpret_cast<std::byte*>(out1.data()),
-                           4,
-                           8,
-                           {},
-                           {}};
+    plan.ranks[0] = RankIo{.in = reinterpret_cast<const std::byte*>(in0.data()), .out = reinterpret_cast<std::byte*>(out0.data()), .in_count = 4, .out_count = 8};
+    plan.ranks[1] = RankIo{.in = reinterpret_cast<const std::byte*>(in1.data()), .out = reinterpret_cast<std::byte*>(out1.data()), .in_count = 4, .out_count = 8};
   }
 };
 
