@@ -243,8 +243,16 @@ StatusOr<void*> AllocateSignal(int device) {
   void* p = nullptr;
   err = cudaMalloc(&p, kSignalBytes);
   if (err != cudaSuccess) return CudaError("cudaMalloc" + where, err);
-  err = cudaMemset(p, 0, kSignalBytes);
-  if (err == cudaSuccess) err = cudaDeviceSynchronize();
+  // Zeroed on a private stream and waited for alone: a device-wide
+  // synchronize would also wait for the daemon's streams, which may be
+  // held by a client's event that is not recorded yet.
+  cudaStream_t stream = nullptr;
+  err = cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking);
+  if (err == cudaSuccess) {
+    err = cudaMemsetAsync(p, 0, kSignalBytes, stream);
+    if (err == cudaSuccess) err = cudaStreamSynchronize(stream);
+    cudaStreamDestroy(stream);
+  }
   if (err != cudaSuccess) {
     cudaFree(p);
     return CudaError("cudaMemset" + where, err);

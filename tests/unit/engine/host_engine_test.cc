@@ -17,6 +17,17 @@
 namespace ccs::testing {
 namespace {
 
+// One host rank's memory.
+RankIo HostIo(const std::byte* in, std::byte* out, uint64_t in_count,
+              uint64_t out_count) {
+  RankIo io;
+  io.in = in;
+  io.out = out;
+  io.in_count = in_count;
+  io.out_count = out_count;
+  return io;
+}
+
 // A reduction over hand-picked values: rank s contributes values[s] (one
 // element each); returns the root's (rank 0's) result bytes.
 template <typename T>
@@ -111,9 +122,9 @@ TEST_CASE("ranks that do not use a buffer may pass none", "[engine][host]") {
   plan.count = 2;
   plan.root = 0;
   plan.ranks.resize(2);
-  plan.ranks[0] = RankIo{.in = reinterpret_cast<const std::byte*>(in0.data()), .out = reinterpret_cast<std::byte*>(out0.data()), .in_count = 2, .out_count = 2};
-  plan.ranks[1] =
-      RankIo{.in = reinterpret_cast<const std::byte*>(in1.data()), .out = nullptr, .in_count = 2, .out_count = 0};
+  plan.ranks[0] = HostIo(reinterpret_cast<const std::byte*>(in0.data()),
+                         reinterpret_cast<std::byte*>(out0.data()), 2, 2);
+  plan.ranks[1] = HostIo(reinterpret_cast<const std::byte*>(in1.data()), nullptr, 2, 0);
   REQUIRE(engine->Execute(plan).ok());
   CHECK(out0 == std::vector<int32_t>{11, 22});
 }
@@ -129,8 +140,10 @@ struct ValidPlan {
     plan.dtype = DataType::kFloat32;
     plan.count = 4;
     plan.ranks.resize(2);
-    plan.ranks[0] = RankIo{.in = reinterpret_cast<const std::byte*>(in0.data()), .out = reinterpret_cast<std::byte*>(out0.data()), .in_count = 4, .out_count = 8};
-    plan.ranks[1] = RankIo{.in = reinterpret_cast<const std::byte*>(in1.data()), .out = reinterpret_cast<std::byte*>(out1.data()), .in_count = 4, .out_count = 8};
+    plan.ranks[0] = HostIo(reinterpret_cast<const std::byte*>(in0.data()),
+                           reinterpret_cast<std::byte*>(out0.data()), 4, 8);
+    plan.ranks[1] = HostIo(reinterpret_cast<const std::byte*>(in1.data()),
+                           reinterpret_cast<std::byte*>(out1.data()), 4, 8);
   }
 };
 
