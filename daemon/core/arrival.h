@@ -26,6 +26,7 @@ struct Arrival {
   CollectiveCall call;
   RankIo io;
   std::vector<std::shared_ptr<Mapping>> keepalive;
+  std::vector<std::shared_ptr<const void>> device_keepalive;
   Clock::time_point arrived;
   Clock::time_point deadline;
   CollectiveDone done;
