@@ -52,9 +52,11 @@ Daemon::Daemon(const Config& config)
                  std::chrono::milliseconds(config.op_timeout_ms)),
       meta_store_(MetaStore(cluster_)),
       meta_(&sessions_, &groups_, meta_store_, MetaOptionsOf(config)) {
+  OpenStreams();
   sessions_.AddCloseListener([this](const Session& s) {
     groups_.OnSessionClosed(s);
     buffers_.DropSession(s.id);
+    if (streams_) streams_->DropSession(s.id);
   });
   context_.sessions = &sessions_;
   context_.buffers = &buffers_;
@@ -65,6 +67,7 @@ Daemon::Daemon(const Config& config)
     context_.device_buffers_refusal =
         device_buffers_.ok() ? device_engine_.status() : device_buffers_.status();
   }
+  context_.streams = streams_.get();
   context_.groups = &groups_;
   context_.submitter = &submitter_;
   context_.peers = &peers_;
@@ -111,10 +114,27 @@ Status Daemon::Start() {
     spdlog::info("metrics: serving Prometheus metrics on http://{}/metrics",
                  metrics_http_->address());
   }
-  cuda::LogCudaEnvironment(config_.nccl_library);
+  context_.nccl_version = cuda::LogCudaEnvironment(config_.nccl_library);
   RETURN_IF_ERROR(server_->Start(config_));
   server_->SetHealth(/*live=*/true, /*ready=*/true);
   return Status::Ok();
+}
+
+void Daemon::OpenStreams() {
+  if (!device_buffers_.ok()) return;
+  auto table = cuda::OpenStreamTable(device_buffers_.value()->devices());
+  if (!table.ok()) {
+    spdlog::warn("cuda: stream order unavailable: {}", table.status().message());
+    return;
+  }
+  streams_ = std::move(table).value();
+  cuda::StreamTable* streams = streams_.get();
+  submitter_.SetStreamResolver(
+      [streams](uint64_t session, uint64_t stream_id) -> StatusOr<StreamOrder> {
+        ASSIGN_OR_RETURN(cuda::StreamEvents e, streams->Lookup(session, stream_id));
+        return StreamOrder{static_cast<int32_t>(e.gpu), e.ready, e.done,
+                           std::move(e.keepalive)};
+      });
 }
 
 void Daemon::BeginDrain() {

@@ -49,6 +49,9 @@ class Daemon {
 
  private:
   GaugeValues SampleGauges() const;
+  // Creates streams_ over the mapper's devices and hands the submitter its
+  // resolver; nothing when there are no device buffers.
+  void OpenStreams();
 
   Config config_;
   MetricsRegistry metrics_;  // before groups_: they report into it
@@ -60,6 +63,8 @@ class Daemon {
   SessionManager sessions_;
   // Before buffers_: their device mappings release into it.
   StatusOr<std::unique_ptr<cuda::DeviceBufferMapper>> device_buffers_;
+  // Null when device_buffers_ failed. Its events outlive it while ops hold them.
+  std::unique_ptr<cuda::StreamTable> streams_;
   BufferRegistry buffers_;
   GroupRegistry groups_;
   CollectiveSubmitter submitter_;

@@ -25,11 +25,9 @@ nlohmann::json Document(const std::string& kind) {
 }
 
 nlohmann::json ToJson(const VersionInfo& v) {
-  return {{"version", v.version},
-          {"git_commit", v.git_commit},
-          {"engines", v.engines},
-          {"pid", v.pid},
-          {"uptime_ms", v.uptime_ms}};
+  return {{"version", v.version},     {"git_commit", v.git_commit},
+          {"engines", v.engines},     {"pid", v.pid},
+          {"uptime_ms", v.uptime_ms}, {"nccl_version", v.nccl_version}};
 }
 
 nlohmann::json ToJson(const SessionInfo& s) {

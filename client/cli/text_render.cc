@@ -328,6 +328,8 @@ void PrintVersion(std::ostream& out, const std::optional<VersionInfo>& daemon) {
     fields.emplace_back(
         "Daemon", OrDash(daemon->version) + " (" + OrDash(daemon->git_commit) + ")");
     fields.emplace_back("Engines", Join(daemon->engines));
+    fields.emplace_back(
+        "NCCL", daemon->nccl_version.empty() ? "not loaded" : daemon->nccl_version);
     fields.emplace_back("Daemon pid", std::to_string(daemon->pid));
     fields.emplace_back("Uptime", FormatDuration(daemon->uptime_ms));
   }

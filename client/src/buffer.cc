@@ -23,8 +23,9 @@ HostBuffer::~HostBuffer() {
   ReleaseShmMapping(data_, size_, shm_name_, owns_segment_);
 }
 
-DeviceBuffer::DeviceBuffer(ClientImpl* client, uint64_t id, void* data, size_t size)
-    : client_(client), id_(id), data_(data), size_(size) {}
+DeviceBuffer::DeviceBuffer(ClientImpl* client, uint64_t id, void* data, size_t size,
+                           int device)
+    : client_(client), id_(id), data_(data), size_(size), device_(device) {}
 
 DeviceBuffer::~DeviceBuffer() { client_->ReleaseBuffer(id_); }
 

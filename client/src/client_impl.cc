@@ -33,7 +33,13 @@ ClientImpl::ClientImpl(std::string address, std::shared_ptr<grpc::Channel> chann
       buffers_(v1::BufferService::NewStub(channel_)),
       groups_(v1::GroupService::NewStub(channel_)),
       collectives_(v1::CollectiveService::NewStub(channel_)),
-      metadata_(v1::MetadataService::NewStub(channel_)) {}
+      metadata_(v1::MetadataService::NewStub(channel_)),
+      streams_(std::make_unique<DeviceStreams>(
+          MakeStreamEventApi(),
+          [this](const std::string& handle, const std::string& uuid) {
+            return RegisterStream(handle, uuid);
+          },
+          [this](uint64_t stream_id) { UnregisterStream(stream_id); })) {}
 
 std::unique_ptr<ClientImpl> ClientImpl::Connect(const ClientOptions& options) {
   const auto deadline = std::chrono::steady_clock::now() + options.connect_timeout;
@@ -54,6 +60,7 @@ ClientImpl::~ClientImpl() {
                  "alive; destroy them before their Client\n",
                  buffers, groups);
   }
+  streams_.reset();
   session_.reset();
 }
 
@@ -107,7 +114,7 @@ std::unique_ptr<DeviceBuffer> ClientImpl::RegisterDeviceBuffer(void* device_ptr,
     return buffers_->RegisterBuffer(context, request, &response);
   });
   std::unique_ptr<DeviceBuffer> buffer(
-      new DeviceBuffer(this, response.buffer_id(), device_ptr, bytes));
+      new DeviceBuffer(this, response.buffer_id(), device_ptr, bytes, exported.ordinal));
   ++live_buffers_;
   return buffer;
 }
@@ -220,7 +227,37 @@ v1::BufferRef ClientImpl::ToRef(const BufferView& view, std::string_view role) c
   return ref;
 }
 
-uint64_t ClientImpl::RunCollective(uint64_t group_id, const CollectiveCall& call) {
+DeviceStreams::Registration ClientImpl::RegisterStream(const std::string& event_handle,
+                                                       const std::string& device_uuid) {
+  v1::RegisterStreamRequest request;
+  request.set_session_id(hello().session_id);
+  request.mutable_client_event()->set_event_handle(event_handle);
+  request.mutable_client_event()->set_device_uuid(device_uuid);
+  v1::RegisterStreamResponse response;
+  Invoke("RegisterStream", kControlDeadline, [&](grpc::ClientContext* context) {
+    return buffers_->RegisterStream(context, request, &response);
+  });
+  return {response.stream_id(), response.daemon_event().event_handle()};
+}
+
+void ClientImpl::UnregisterStream(uint64_t stream_id) {
+  if (session_->Lost()) return;  // the daemon dropped it with the session
+  v1::UnregisterStreamRequest request;
+  request.set_session_id(hello().session_id);
+  request.set_stream_id(stream_id);
+  v1::UnregisterStreamResponse response;
+  try {
+    Invoke("UnregisterStream", kControlDeadline, [&](grpc::ClientContext* context) {
+      return buffers_->UnregisterStream(context, request, &response);
+    });
+  } catch (const Error& e) {
+    std::fprintf(stderr, "ccs: unregistering stream %llu failed: %s\n",
+                 static_cast<unsigned long long>(stream_id), e.what());
+  }
+}
+
+uint64_t ClientImpl::RunCollective(uint64_t group_id, const CollectiveCall& call,
+                                   void* stream) {
   v1::RunCollectiveRequest request;
   request.set_session_id(hello().session_id);
   request.set_group_id(group_id);
@@ -236,12 +273,20 @@ uint64_t ClientImpl::RunCollective(uint64_t group_id, const CollectiveCall& call
   if (call.send) *request.mutable_send() = ToRef(call.send, "send");
   if (call.recv) *request.mutable_recv() = ToRef(call.recv, "recv");
   request.set_timeout_ms(TimeoutMs(call.timeout));
-  v1::RunCollectiveResponse response;
-  Invoke(CollectiveName(call.kind), OpDeadline(call.timeout),
-         [&](grpc::ClientContext* context) {
-           return collectives_->RunCollective(context, request, &response);
-         });
-  return response.seq();
+  auto invoke = [&](uint64_t stream_id) {
+    request.set_stream_id(stream_id);
+    v1::RunCollectiveResponse response;
+    Invoke(CollectiveName(call.kind), OpDeadline(call.timeout),
+           [&](grpc::ClientContext* context) {
+             return collectives_->RunCollective(context, request, &response);
+           });
+    return response.seq();
+  };
+  const DeviceBuffer* device = call.recv.device_buffer != nullptr
+                                   ? call.recv.device_buffer
+                                   : call.send.device_buffer;
+  if (device == nullptr) return invoke(0);
+  return streams_->Run(device->device_, stream, invoke);
 }
 
 }  // namespace ccs

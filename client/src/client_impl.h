@@ -21,6 +21,7 @@
 #include "ccs/v1/group.grpc.pb.h"
 #include "ccs/v1/metadata.grpc.pb.h"
 #include "ccs/v1/session.grpc.pb.h"
+#include "client/src/device_streams.h"
 #include "client/src/session_stream.h"
 #include "client/src/shm_segment.h"
 
@@ -68,7 +69,17 @@ class ClientImpl {
                                       const std::string& name, uint64_t split_seq,
                                       std::chrono::milliseconds timeout);
   // For Group: runs one collective; returns this rank's sequence number.
-  uint64_t RunCollective(uint64_t group_id, const CollectiveCall& call);
+  // Device buffers: ordered on `stream` (see DeviceStreams); host buffers
+  // ignore it.
+  uint64_t RunCollective(uint64_t group_id, const CollectiveCall& call, void* stream);
+  // For Group::Synchronize.
+  void SynchronizeStream(void* stream) { streams_->Synchronize(stream); }
+  // BufferService.RegisterStream / UnregisterStream for DeviceStreams (and
+  // tests of the daemon's answer). RegisterStream throws Error; Unregister
+  // is best effort (failures on stderr).
+  DeviceStreams::Registration RegisterStream(const std::string& event_handle,
+                                             const std::string& device_uuid);
+  void UnregisterStream(uint64_t stream_id);
   // For Group's object calls and KvScope (client/src/metadata.cc); see
   // ccs/group.h and ccs/kv_scope.h. Throw Error.
   std::string BroadcastObject(uint64_t group_id, uint32_t root, const std::string& payload,
@@ -121,6 +132,7 @@ class ClientImpl {
   std::unique_ptr<v1::CollectiveService::Stub> collectives_;
   std::unique_ptr<v1::MetadataService::Stub> metadata_;
   std::unique_ptr<SessionStream> session_;  // after the stub it uses
+  std::unique_ptr<DeviceStreams> streams_;  // after session_: unregisters through it
   std::atomic<int> live_buffers_{0};
   std::atomic<int> live_groups_{0};
 };

@@ -18,6 +18,7 @@ struct DeviceExport {
   uint64_t alloc_size = 0;
   std::string device_uuid;  // the 16 bytes of cudaDeviceProp::uuid
   std::string pci_bus_id;   // "0000:3b:00.0"
+  int ordinal = -1;         // the device's ordinal in this process
 };
 
 // Exports [ptr, ptr + bytes): cudaPointerGetAttributes (must be device

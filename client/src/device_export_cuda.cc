@@ -71,6 +71,7 @@ DeviceExport ExportDeviceRange(void* ptr, size_t bytes) {
   Check(cudaGetDeviceProperties(&prop, attr.device),
         "cudaGetDeviceProperties of device " + std::to_string(attr.device));
   out.device_uuid.assign(prop.uuid.bytes, sizeof(prop.uuid.bytes));
+  out.ordinal = attr.device;
   char pci[32] = {};
   if (cudaDeviceGetPCIBusId(pci, sizeof(pci), attr.device) == cudaSuccess)
     out.pci_bus_id = pci;

@@ -42,8 +42,10 @@ void Group::CheckMember() const {
 
 uint64_t Group::Run(const CollectiveCall& call) {
   CheckMember();
-  return client_->RunCollective(id_, call);
+  return client_->RunCollective(id_, call, stream_);
 }
+
+void Group::Synchronize() { client_->SynchronizeStream(stream_); }
 
 std::string Group::BroadcastObject(const std::string& payload, uint32_t root,
                                    std::chrono::milliseconds timeout) {

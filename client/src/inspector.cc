@@ -161,9 +161,12 @@ const std::string& Inspector::address() const { return impl_->address(); }
 VersionInfo Inspector::GetVersion() {
   auto r = impl_->Call<v1::GetVersionResponse>(&v1::InspectionService::Stub::GetVersion,
                                                v1::GetVersionRequest());
-  return VersionInfo{r.version(), r.git_commit(),
+  return VersionInfo{r.version(),
+                     r.git_commit(),
                      std::vector<std::string>(r.engines().begin(), r.engines().end()),
-                     r.pid(), r.uptime_ms()};
+                     r.pid(),
+                     r.uptime_ms(),
+                     r.nccl_version()};
 }
 
 std::vector<SessionInfo> Inspector::ListSessions() {

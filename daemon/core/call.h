@@ -31,6 +31,9 @@ struct CollectiveCall {
   std::optional<BufferRefValue> send;  // unset: in place
   std::optional<BufferRefValue> recv;
   std::chrono::milliseconds timeout{0};  // 0: the daemon's default
+  // Device ops: the registered stream the op is ordered on (see
+  // stream_order.h); 0: none.
+  uint64_t stream_id = 0;
 };
 
 // Where one rank's input and output lie, in elements.

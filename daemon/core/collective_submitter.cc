@@ -46,6 +46,10 @@ void CollectiveSubmitter::Submit(const PeerIdentity& caller, uint64_t session_id
   }
   Arrival arrival;
   Status resolved = Resolve(session_id, call, *layout, arrival);
+  if (resolved.ok()) {
+    resolved = ApplyStreamOrder(streams_, session_id, call.stream_id, arrival.io,
+                                arrival.device_keepalive);
+  }
   if (!resolved.ok()) {
     return fail(Status(resolved.code(), DescribeCall(call) + " from rank " +
                                             std::to_string(member->rank) + ": " +

@@ -3,11 +3,13 @@
 #pragma once
 
 #include <chrono>
+#include <utility>
 
 #include "daemon/core/buffer_registry.h"
 #include "daemon/core/call.h"
 #include "daemon/core/group_registry.h"
 #include "daemon/core/session_manager.h"
+#include "daemon/core/stream_order.h"
 
 namespace ccs {
 
@@ -26,6 +28,10 @@ class CollectiveSubmitter {
   // collective.
   void Submit(const PeerIdentity& caller, uint64_t session_id, uint64_t group_id,
               CollectiveCall call, CollectiveDone done);
+  // How calls with a stream_id find their stream (ApplyStreamOrder). Unset
+  // (no GPU): such calls fail FAILED_PRECONDITION. Call before the first
+  // Submit; not thread-safe against it.
+  void SetStreamResolver(StreamResolver resolver) { streams_ = std::move(resolver); }
 
  private:
   // Resolves the ranges `layout` needs into `arrival`.
@@ -36,6 +42,7 @@ class CollectiveSubmitter {
   BufferRegistry* const buffers_;
   GroupRegistry* const groups_;
   const std::chrono::milliseconds default_timeout_;
+  StreamResolver streams_;
 };
 
 }  // namespace ccs

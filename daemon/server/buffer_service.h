@@ -15,6 +15,14 @@ class BufferService final : public v1::BufferService::CallbackService {
   grpc::ServerUnaryReactor* UnregisterBuffer(grpc::CallbackServerContext* context,
                                              const v1::UnregisterBufferRequest* request,
                                              v1::UnregisterBufferResponse* response) override;
+  // Stream order (see buffer.proto): refused like device buffers when this
+  // ccsd has no usable GPU.
+  grpc::ServerUnaryReactor* RegisterStream(grpc::CallbackServerContext* context,
+                                           const v1::RegisterStreamRequest* request,
+                                           v1::RegisterStreamResponse* response) override;
+  grpc::ServerUnaryReactor* UnregisterStream(
+      grpc::CallbackServerContext* context, const v1::UnregisterStreamRequest* request,
+      v1::UnregisterStreamResponse* response) override;
 
  private:
   const ServiceContext& ctx_;

@@ -70,6 +70,7 @@ StatusOr<CollectiveCall> FromProto(const v1::RunCollectiveRequest& r) {
   if (r.has_send()) call.send = BufferRefValue{r.send().buffer_id(), r.send().offset()};
   if (r.has_recv()) call.recv = BufferRefValue{r.recv().buffer_id(), r.recv().offset()};
   call.timeout = std::chrono::milliseconds(r.timeout_ms());
+  call.stream_id = r.stream_id();
   return call;
 }
 

@@ -55,6 +55,7 @@ grpc::ServerUnaryReactor* InspectionService::GetVersion(grpc::CallbackServerCont
   for (const auto& e : ctx_.engines) response->add_engines(e);
   response->set_pid(getpid());
   response->set_uptime_ms(MillisSince(ctx_.started));
+  response->set_nccl_version(ctx_.nccl_version);
   return Done(context, Status::Ok());
 }
 

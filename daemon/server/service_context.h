@@ -10,6 +10,7 @@
 #include "daemon/core/group_registry.h"
 #include "daemon/core/session_manager.h"
 #include "daemon/engine/cuda/device_buffer_mapper.h"
+#include "daemon/engine/cuda/stream_table.h"
 #include "daemon/meta/metadata_plane.h"
 #include "daemon/server/peer_registry.h"
 
@@ -25,6 +26,11 @@ struct ServiceContext {
   // `device_buffers_refusal` says why (FAILED_PRECONDITION or UNIMPLEMENTED).
   cuda::DeviceBufferMapper* device_buffers = nullptr;
   Status device_buffers_refusal;
+  // The sessions' registered streams; null exactly when device_buffers is
+  // (and refused for the same reason).
+  cuda::StreamTable* streams = nullptr;
+  // The NCCL version ccsd loaded ("2.28.9"); empty when none is loaded.
+  std::string nccl_version;
   meta::MetadataPlane* meta = nullptr;
   std::vector<std::string> engines;
   // This daemon's node name (config `node_name`, default: the host name),

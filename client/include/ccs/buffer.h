@@ -50,8 +50,15 @@ class HostBuffer {
 // it by CUDA IPC handle, once per allocation. Not copyable. Destroying it
 // unregisters it (best effort, like HostBuffer); free the memory only after
 // that. It must not outlive its Client. data() is a device pointer.
-// Collectives on device buffers are refused (UNIMPLEMENTED) until the
-// daemon's CUDA engine runs ops.
+//
+// Collectives on device buffers are stream-ordered, like NCCL's: a call
+// returns once the daemon has enqueued the op's work on the GPU, not when
+// it is complete. That work starts after everything already enqueued on the
+// Group's stream (Group::SetStream; default: the legacy default stream),
+// and everything enqueued on that stream after the call runs after the op's
+// results are complete. Group::Synchronize (or cudaStreamSynchronize) waits
+// for them on the host. Errors found before the work is enqueued (a
+// mismatched call, a timeout while ranks arrive) are thrown by the call.
 class DeviceBuffer {
  public:
   ~DeviceBuffer();
@@ -64,12 +71,13 @@ class DeviceBuffer {
 
  private:
   friend class ClientImpl;
-  DeviceBuffer(ClientImpl* client, uint64_t id, void* data, size_t size);
+  DeviceBuffer(ClientImpl* client, uint64_t id, void* data, size_t size, int device);
 
   ClientImpl* client_;
   uint64_t id_;
   void* data_;
   size_t size_;
+  int device_;  // CUDA ordinal in this process
 };
 
 // A byte offset inside a registered buffer. A default-constructed view means

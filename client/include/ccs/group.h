@@ -47,10 +47,12 @@ struct SubgroupOptions {
 };
 
 // This process's membership in a group, as rank `rank()` of `size()`.
-// Every collective blocks until it has completed on this rank's buffers and
-// throws ccs::Error on failure (DEADLINE_EXCEEDED, ABORTED, INVALID_ARGUMENT,
-// ...). Not thread-safe: call collectives of one group from one thread, in
-// the same order on every rank. Destroying a Group leaves it.
+// A collective on host buffers blocks until it has completed on this rank's
+// buffers; one on device buffers returns once its work is enqueued, ordered
+// on the Group's stream (see SetStream and DeviceBuffer). Both throw
+// ccs::Error on failure (DEADLINE_EXCEEDED, ABORTED, INVALID_ARGUMENT, ...).
+// Not thread-safe: call collectives of one group from one thread, in the
+// same order on every rank. Destroying a Group leaves it.
 class Group {
  public:
   ~Group();
@@ -65,6 +67,24 @@ class Group {
 
   // Runs any collective; returns this rank's sequence number of it.
   uint64_t Run(const CollectiveCall& call);
+
+  // The CUDA stream (a cudaStream_t) this Group's collectives on device
+  // buffers are ordered on from now on: each waits for the work enqueued on
+  // it before the call, and work enqueued after the call waits for its
+  // results. Default nullptr: the legacy default stream of the buffers'
+  // device. The stream must be on the buffers' device and stay alive while
+  // the Client does (the Client registers each (device, stream) pair with
+  // the daemon once, on first use, and keeps it). Collectives on one stream
+  // from several Groups or threads are serialised. No effect on host
+  // buffers.
+  void SetStream(void* cuda_stream) { stream_ = cuda_stream; }
+  void* stream() const { return stream_; }
+  // Blocks until all work on the stream, this Group's collectives (the
+  // daemon's part included) and the caller's own, is complete
+  // (cudaStreamSynchronize). Throws ccs::Error (FAILED_PRECONDITION naming
+  // the CUDA error) when CUDA fails, e.g. without a GPU. With an SDK built
+  // without CUDA it returns at once: no work of it is ever on a stream.
+  void Synchronize();
 
   void AllReduce(BufferView send, BufferView recv, uint64_t count, DataType dtype,
                  ReduceOp op);
@@ -161,6 +181,7 @@ class Group {
   uint32_t rank_;
   uint32_t size_;
   bool left_ = false;
+  void* stream_ = nullptr;  // cudaStream_t of device-buffer collectives
   // Split's work; `name` is the new group's whole name (empty: derived).
   std::unique_ptr<Group> SplitAs(int32_t color, int32_t key, const std::string& name,
                                  std::chrono::milliseconds timeout);

@@ -30,6 +30,7 @@ struct VersionInfo {
   std::vector<std::string> engines;
   int32_t pid = 0;
   uint64_t uptime_ms = 0;
+  std::string nccl_version;  // the daemon's loaded NCCL ("2.28.9"); empty: none
 };
 
 struct SessionInfo {

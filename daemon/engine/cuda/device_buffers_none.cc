@@ -2,11 +2,22 @@
 
 namespace ccs::cuda {
 
-StatusOr<std::unique_ptr<DeviceBufferMapper>> OpenDeviceBuffers() {
+namespace {
+
+Status BuiltWithoutCuda() {
   return Unimplemented(
       "this ccsd was built without CUDA (CCS_WITH_CUDA=OFF, or no nvcc or nccl.h at "
-      "build "
-      "time)");
+      "build time)");
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<DeviceBufferMapper>> OpenDeviceBuffers() {
+  return BuiltWithoutCuda();
+}
+
+StatusOr<std::unique_ptr<StreamTable>> OpenStreamTable(std::vector<LocalDevice>) {
+  return BuiltWithoutCuda();
 }
 
 }  // namespace ccs::cuda

@@ -11,6 +11,9 @@
 
 namespace ccs::cuda {
 
-void LogCudaEnvironment(const std::string& nccl_library);
+// Logs the environment; returns the loaded NCCL's version ("2.28.9"), or ""
+// when NCCL did not load (or this ccsd was built without CUDA). Blocks for
+// the library load and device discovery (milliseconds).
+std::string LogCudaEnvironment(const std::string& nccl_library);
 
 }  // namespace ccs::cuda

@@ -6,9 +6,11 @@
 
 namespace ccs::cuda {
 
-void LogCudaEnvironment(const std::string& nccl_library) {
+std::string LogCudaEnvironment(const std::string& nccl_library) {
   auto nccl = NcclLibrary::Load(nccl_library);
+  std::string version;
   if (nccl.ok()) {
+    version = (*nccl)->version();
     spdlog::info("cuda: NCCL {} loaded from {} (nccl_library={})", (*nccl)->version(),
                  (*nccl)->loaded_path(), nccl_library);
   } else {
@@ -17,7 +19,7 @@ void LogCudaEnvironment(const std::string& nccl_library) {
   auto devices = DiscoverDevices();
   if (!devices.ok()) {
     spdlog::info("cuda: {}; device buffers are refused", devices.status().message());
-    return;
+    return version;
   }
   for (const LocalDevice& d : *devices) {
     spdlog::info("cuda: device {} {} {} {}", d.ordinal, FormatDeviceUuid(d.uuid),
@@ -34,6 +36,7 @@ void LogCudaEnvironment(const std::string& nccl_library) {
       spdlog::info("cuda: verified P2P, reader {}", rows.substr(at, nl - at));
     }
   }
+  return version;
 }
 
 }  // namespace ccs::cuda

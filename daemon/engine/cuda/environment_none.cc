@@ -4,8 +4,9 @@
 
 namespace ccs::cuda {
 
-void LogCudaEnvironment(const std::string&) {
+std::string LogCudaEnvironment(const std::string&) {
   spdlog::debug("cuda: this ccsd was built without CUDA; device buffers are refused");
+  return "";
 }
 
 }  // namespace ccs::cuda

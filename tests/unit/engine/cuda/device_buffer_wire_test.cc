@@ -66,6 +66,20 @@ TEST_CASE("an IPC event survives the wire", "[cuda][wire]") {
   e.set_event_handle(std::string(64, '\0'));
   CHECK(FromProto(e).status().message().find("event_handle is all zero") !=
         std::string::npos);
+  e.set_event_handle(std::string(63, '\x11'));
+  CHECK(FromProto(e).status().code() == StatusCode::kInvalidArgument);
+}
+
+TEST_CASE("a collective's stream id survives the wire", "[cuda][wire]") {
+  v1::RunCollectiveRequest r;
+  r.set_kind(v1::COLLECTIVE_KIND_BARRIER);
+  auto plain = FromProto(r);
+  REQUIRE(plain.ok());
+  CHECK(plain->stream_id == 0);
+  r.set_stream_id(12);
+  auto ordered = FromProto(r);
+  REQUIRE(ordered.ok());
+  CHECK(ordered->stream_id == 12);
 }
 
 }  // namespace
