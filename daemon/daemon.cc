@@ -24,24 +24,31 @@ meta::MetaOptions MetaOptionsOf(const Config& config) {
   return o;
 }
 
-cuda::DeviceEngineConfig DeviceEngineConfigOf(const Config& config) {
+// How long Stop waits for an op already inside the engine to finish.
+constexpr std::chrono::seconds kExecutorStopTimeout{10};
+
+}  // namespace
+
+cuda::DeviceEngineConfig Daemon::DeviceEngineConfigOf(const Config& config, Daemon* self) {
   cuda::DeviceEngineConfig c;
+  // From the engine's watchdog thread; groups_ may be gone during teardown.
+  c.on_group_failure = [self](uint64_t group_id, const Status& why) {
+    std::lock_guard lock(self->failure_mu_);
+    if (self->failure_target_ != nullptr) {
+      self->failure_target_->BreakGroup(group_id, std::string(why.message()));
+    }
+  };
   c.nccl_library = config.nccl_library;
   c.thresholds.one_shot_max_bytes = config.cuda_one_shot_max_bytes;
   c.thresholds.two_shot_max_bytes = config.cuda_two_shot_max_bytes;
   return c;
 }
 
-// How long Stop waits for an op already inside the engine to finish.
-constexpr std::chrono::seconds kExecutorStopTimeout{10};
-
-}  // namespace
-
 Daemon::Daemon(const Config& config)
     : config_(config),
       metrics_(server::DaemonVersion(), server::DaemonGitCommit()),
       engine_(MakeHostEngine(HostEngineOptions{config.host_threads})),
-      device_engine_(cuda::OpenDeviceEngine(engine_.get(), DeviceEngineConfigOf(config))),
+      device_engine_(cuda::OpenDeviceEngine(engine_.get(), DeviceEngineConfigOf(config, this))),
       router_(engine_.get(), device_engine_.ok() ? device_engine_.value().get() : nullptr),
       cluster_(cluster::SetUpCluster(config, engine_.get(), &metrics_)),
       device_buffers_(cuda::OpenDeviceBuffers()),
@@ -53,6 +60,10 @@ Daemon::Daemon(const Config& config)
       meta_store_(MetaStore(cluster_)),
       meta_(&sessions_, &groups_, meta_store_, MetaOptionsOf(config)) {
   OpenStreams();
+  {
+    std::lock_guard lock(failure_mu_);
+    failure_target_ = &groups_;
+  }
   sessions_.AddCloseListener([this](const Session& s) {
     groups_.OnSessionClosed(s);
     buffers_.DropSession(s.id);
@@ -90,6 +101,8 @@ Daemon::Daemon(const Config& config)
 Daemon::~Daemon() {
   Stop(Unavailable("ccsd is shutting down; the op did not complete"),
        std::chrono::milliseconds(0));
+  std::lock_guard lock(failure_mu_);
+  failure_target_ = nullptr;  // groups_ goes before the device engine
 }
 
 Status Daemon::Start() {

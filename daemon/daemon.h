@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <memory>
+#include <mutex>
 
 #include "daemon/cluster/setup.h"
 #include "daemon/core/buffer_registry.h"
@@ -13,6 +14,7 @@
 #include "daemon/core/group_registry.h"
 #include "daemon/core/session_manager.h"
 #include "daemon/engine/cuda/device_buffers.h"
+#include "daemon/engine/cuda/device_engine_setup.h"
 #include "daemon/engine/engine.h"
 #include "daemon/engine/engine_router.h"
 #include "daemon/meta/metadata_plane.h"
@@ -49,11 +51,16 @@ class Daemon {
 
  private:
   GaugeValues SampleGauges() const;
+  // The CUDA engine's settings; its group failures break groups_ (through
+  // failure_target_, cleared before groups_ is destroyed).
+  static cuda::DeviceEngineConfig DeviceEngineConfigOf(const Config& config, Daemon* self);
   // Creates streams_ over the mapper's devices and hands the submitter its
   // resolver; nothing when there are no device buffers.
   void OpenStreams();
 
   Config config_;
+  std::mutex failure_mu_;
+  GroupRegistry* failure_target_ = nullptr;  // guarded by failure_mu_
   MetricsRegistry metrics_;  // before groups_: they report into it
   std::unique_ptr<Engine> engine_;  // the host engine
   // The CUDA engine, or why there is none (no GPU, built without CUDA).

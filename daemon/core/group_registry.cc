@@ -195,6 +195,17 @@ StatusOr<std::shared_ptr<Group>> GroupRegistry::FindByName(const std::string& na
   return it->second;
 }
 
+void GroupRegistry::BreakGroup(uint64_t group_id, const std::string& reason) {
+  std::shared_ptr<Group> group;
+  {
+    std::lock_guard lock(mu_);
+    auto it = by_id_.find(group_id);
+    if (it == by_id_.end()) return;
+    group = it->second;
+  }
+  group->Break(reason);  // outside our lock: lock order is registry, then group
+}
+
 void GroupRegistry::BeginDrain(const Status& refusal) {
   std::vector<std::shared_ptr<Group>> forming;
   std::vector<std::shared_ptr<Group>> others;

@@ -89,6 +89,11 @@ class GroupRegistry {
   // every group it was a member of, which breaks them for the others.
   void OnSessionClosed(const Session& session);
 
+  // Something outside the executors found group `group_id` out of step (the
+  // CUDA engine's watchdog: device work past its deadline, a failed NCCL
+  // communicator): Group::Break with `reason`. No-op for an unknown group.
+  void BreakGroup(uint64_t group_id, const std::string& reason);
+
   // Current groups, ordered by name.
   std::vector<std::shared_ptr<Group>> List() const;
   // NOT_FOUND if no current group has that name.

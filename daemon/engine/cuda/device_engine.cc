@@ -1,6 +1,7 @@
 #include "daemon/engine/cuda/device_engine.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -13,6 +14,7 @@
 #include "daemon/engine/cuda/gpu_worker.h"
 #include "daemon/engine/cuda/launch_sequencer.h"
 #include "daemon/engine/cuda/nccl_call.h"
+#include "daemon/engine/cuda/op_watchdog.h"
 #include "daemon/engine/cuda/staged_plan.h"
 #include "daemon/engine/cuda/staging_pool.h"
 
@@ -65,9 +67,13 @@ class DeviceEngine final : public Engine {
       raw.push_back(workers_.back().get());
     }
     sequencer_ = std::make_unique<LaunchSequencer>(std::move(raw));
+    watchdog_ = std::make_unique<OpWatchdog>(
+        backend_.get(), [this](uint64_t g, const Status& why) { OnGroupFailure(g, why); },
+        options_.watchdog_interval);
   }
 
   ~DeviceEngine() override {
+    watchdog_.reset();  // first: it reports into the state below
     for (auto& w : workers_) w->Stop();
     for (auto& [id, state] : groups_) Release(id, state);
   }
@@ -75,17 +81,12 @@ class DeviceEngine final : public Engine {
   std::string_view Name() const override { return "cuda"; }
 
   Status Execute(const OpPlan& plan) override {
+    RETURN_IF_ERROR(CheckGpus(plan));
     if (plan.kind == CollectiveKind::kBarrier) return RunBarrier(plan);
     const bool all_device = std::all_of(plan.ranks.begin(), plan.ranks.end(),
                                         [](const RankIo& io) { return io.gpu >= 0; });
     if (!all_device) return RunStaged(plan, HostExecute());
     const std::vector<uint32_t> gpus = GpusOf(plan);
-    for (uint32_t g : gpus) {
-      if (g >= backend_->Gpus()) {
-        return InvalidArgument("a rank's memory is on GPU index " + std::to_string(g) +
-                               " but this engine has " + std::to_string(backend_->Gpus()));
-      }
-    }
     const bool nccl_possible = !backend_->NcclVersion().empty() && WholeGroup(plan) &&
                                gpus.size() == plan.ranks.size();
     if (plan.kind == CollectiveKind::kAllReduce) {
@@ -111,10 +112,12 @@ class DeviceEngine final : public Engine {
   }
 
   Status ExecuteStaged(const OpPlan& plan, const HostRun& run) override {
+    RETURN_IF_ERROR(CheckGpus(plan));
     return RunStaged(plan, run);
   }
 
   void ForgetGroup(uint64_t group_id) override {
+    watchdog_->Forget(group_id);
     std::lock_guard lock(mu_);
     auto it = groups_.find(group_id);
     if (it == groups_.end()) return;
@@ -130,6 +133,17 @@ class DeviceEngine final : public Engine {
     std::vector<uint32_t> nccl_gpus;  // empty: no communicators
     Status nccl_refused;              // creation failed once: not retried
   };
+
+  // INVALID_ARGUMENT for a GPU index this engine does not have.
+  Status CheckGpus(const OpPlan& plan) const {
+    for (const RankIo& io : plan.ranks) {
+      if (io.gpu >= static_cast<int32_t>(backend_->Gpus())) {
+        return InvalidArgument("a rank's memory is on GPU index " + std::to_string(io.gpu) +
+                               " but this engine has " + std::to_string(backend_->Gpus()));
+      }
+    }
+    return Status::Ok();
+  }
 
   HostRun HostExecute() const {
     return [host = host_](const OpPlan& p) { return host->Execute(p); };
@@ -170,61 +184,103 @@ class DeviceEngine final : public Engine {
     return Status::Ok();
   }
 
-  // Without a done event for every device rank the op must be complete
-  // when Execute returns: waits on the host for what `gpus` enqueued.
-  Status Complete(const OpPlan& plan, const std::vector<uint32_t>& gpus) {
+  // One engine event per GPU of an op, recorded after that GPU's part
+  // (EndPart): the watchdog's handle on stream-ordered ops, or what the
+  // host waits for when the op must be complete on return.
+  using Tail = std::vector<std::pair<uint32_t, void*>>;
+
+  StatusOr<Tail> MakeTail(const std::vector<uint32_t>& gpus) {
+    Tail tail;
+    for (uint32_t g : gpus) {
+      StatusOr<void*> e = backend_->CreateEvent(g);
+      if (!e.ok()) {
+        DestroyTail(tail);
+        return e.status();
+      }
+      tail.emplace_back(g, *e);
+    }
+    return tail;
+  }
+  void DestroyTail(const Tail& tail) {
+    for (const auto& [g, e] : tail) backend_->DestroyEvent(g, e);
+  }
+  // The end of GPU `gpu`'s part: its ranks' done events, then the tail's.
+  Status EndPart(uint32_t gpu, const OpPlan& plan, const Tail& tail) {
+    RETURN_IF_ERROR(RecordDone(gpu, plan));
+    for (const auto& [g, e] : tail) {
+      if (g == gpu) return backend_->RecordEvent(gpu, e);
+    }
+    return Status::Ok();
+  }
+
+  // After an op's parts were enqueued (`enqueued`): with a done event for
+  // every device rank the op is stream-ordered and the watchdog takes its
+  // tail; otherwise it must be complete when Execute returns, so the host
+  // waits for the tail against the op's deadline.
+  Status Finish(const OpPlan& plan, Tail tail, Status enqueued) {
+    if (!enqueued.ok()) {
+      DestroyTail(tail);
+      return enqueued;
+    }
     const bool ordered = std::all_of(plan.ranks.begin(), plan.ranks.end(), [](const RankIo& io) {
       return io.gpu < 0 || io.done_event != nullptr;
     });
-    if (ordered) return Status::Ok();
-    return Drain(gpus, plan.deadline);
+    if (ordered) {
+      watchdog_->Watch(plan.group_id,
+                      std::string(CollectiveName(plan.kind)) + " of group " +
+                          std::to_string(plan.group_id),
+                      std::move(tail), plan.deadline);
+      return Status::Ok();
+    }
+    Status status;
+    for (const auto& [g, e] : tail) {
+      if (status.ok()) status = backend_->WaitEventHost(g, e, plan.deadline);
+    }
+    DestroyTail(tail);
+    return status;
+  }
+
+  // Enqueues `part(gpu)` then EndPart on every GPU of `gpus`, and finishes
+  // the op (Finish).
+  Status Run(const OpPlan& plan, const std::vector<uint32_t>& gpus,
+             const std::function<Status(uint32_t gpu)>& part) {
+    ASSIGN_OR_RETURN(Tail tail, MakeTail(gpus));
+    Status enqueued = FanOut(*sequencer_, gpus, [&](uint32_t g) {
+      RETURN_IF_ERROR(WaitReady(g, plan));
+      RETURN_IF_ERROR(part(g));
+      return EndPart(g, plan, tail);
+    });
+    return Finish(plan, std::move(tail), std::move(enqueued));
   }
 
   // Records an engine event on every GPU of `gpus` and waits for them.
   Status Drain(const std::vector<uint32_t>& gpus, GpuBackend::Deadline deadline) {
-    std::vector<void*> events(backend_->Gpus(), nullptr);
-    Status status;
-    for (uint32_t g : gpus) {
-      StatusOr<void*> e = backend_->CreateEvent(g);
-      if (!e.ok()) {
-        status = e.status();
-        break;
+    ASSIGN_OR_RETURN(Tail tail, MakeTail(gpus));
+    Status status = FanOut(*sequencer_, gpus, [&](uint32_t g) {
+      RETURN_IF_ERROR(bind_[g]);
+      for (const auto& [tg, e] : tail) {
+        if (tg == g) return backend_->RecordEvent(g, e);
       }
-      events[g] = *e;
+      return Status::Ok();
+    });
+    for (const auto& [g, e] : tail) {
+      if (status.ok()) status = backend_->WaitEventHost(g, e, deadline);
     }
-    if (status.ok()) {
-      status = FanOut(*sequencer_, gpus, [&](uint32_t g) {
-        RETURN_IF_ERROR(bind_[g]);
-        return backend_->RecordEvent(g, events[g]);
-      });
-    }
-    for (uint32_t g : gpus) {
-      if (status.ok()) status = backend_->WaitEventHost(g, events[g], deadline);
-    }
-    for (uint32_t g : gpus) {
-      if (events[g] != nullptr) backend_->DestroyEvent(g, events[g]);
-    }
+    DestroyTail(tail);
     return status;
   }
 
   Status RunBarrier(const OpPlan& plan) {
     const std::vector<uint32_t> gpus = GpusOf(plan);
     if (gpus.empty()) return Status::Ok();
-    RETURN_IF_ERROR(FanOut(*sequencer_, gpus, [&](uint32_t g) {
-      RETURN_IF_ERROR(WaitReady(g, plan));
-      return RecordDone(g, plan);
-    }));
-    return Complete(plan, gpus);
+    return Run(plan, gpus, [](uint32_t) { return Status::Ok(); });
   }
 
   Status RunCopies(const OpPlan& plan, uint32_t gpu, const std::vector<DeviceCopy>& copies) {
-    const std::vector<uint32_t> gpus{gpu};
-    RETURN_IF_ERROR(FanOut(*sequencer_, gpus, [&](uint32_t g) {
-      RETURN_IF_ERROR(WaitReady(g, plan));
+    return Run(plan, {gpu}, [&](uint32_t g) {
       for (const DeviceCopy& c : copies) RETURN_IF_ERROR(backend_->Copy(g, c.dst, c.src, c.bytes));
-      return RecordDone(g, plan);
-    }));
-    return Complete(plan, gpus);
+      return Status::Ok();
+    });
   }
 
   StatusOr<std::vector<void*>> Signals(uint64_t group_id, const std::vector<uint32_t>& gpus) {
@@ -265,7 +321,7 @@ class DeviceEngine final : public Engine {
     const kernels::ArDtype dtype = *KernelDtype(plan.dtype);
     const bool vectorise =
         kernels::CanVectorize(plan.count, dtype, pointers.data(), pointers.size());
-    RETURN_IF_ERROR(FanOut(*sequencer_, gpus, [&](uint32_t g) {
+    return Run(plan, gpus, [&](uint32_t g) {
       const size_t p = static_cast<size_t>(std::find(gpus.begin(), gpus.end(), g) - gpus.begin());
       kernels::AllReduceLaunch launch;
       launch.dtype = dtype;
@@ -279,11 +335,8 @@ class DeviceEngine final : public Engine {
       launch.num_participants = static_cast<uint32_t>(gpus.size());
       launch.self = static_cast<uint32_t>(p);
       launch.vectorise = vectorise;
-      RETURN_IF_ERROR(WaitReady(g, plan));
-      RETURN_IF_ERROR(backend_->LaunchAllReduce(g, launch, algorithm));
-      return RecordDone(g, plan);
-    }));
-    return Complete(plan, gpus);
+      return backend_->LaunchAllReduce(g, launch, algorithm);
+    });
   }
 
   // The group's communicators, one per rank on the rank's GPU; made at the
@@ -301,7 +354,10 @@ class DeviceEngine final : public Engine {
     state.nccl_refused = backend_->CreateNcclComms(
         plan.group_id, "group " + std::to_string(plan.group_id),
         static_cast<uint32_t>(plan.ranks.size()), ranks, rank_gpus, plan.deadline);
-    if (state.nccl_refused.ok()) state.nccl_gpus = rank_gpus;
+    if (state.nccl_refused.ok()) {
+      state.nccl_gpus = rank_gpus;
+      watchdog_->WatchNccl(plan.group_id);
+    }
     return state.nccl_refused;
   }
 
@@ -309,17 +365,14 @@ class DeviceEngine final : public Engine {
     std::vector<uint32_t> rank_gpus;
     for (const RankIo& io : plan.ranks) rank_gpus.push_back(static_cast<uint32_t>(io.gpu));
     if (!EnsureNccl(plan, rank_gpus).ok()) return RunStaged(plan, HostExecute());
-    const std::vector<uint32_t> gpus = GpusOf(plan);
-    RETURN_IF_ERROR(FanOut(*sequencer_, gpus, [&](uint32_t g) {
-      RETURN_IF_ERROR(WaitReady(g, plan));
+    RETURN_IF_ERROR(Run(plan, GpusOf(plan), [&](uint32_t g) {
       for (const NcclRankCalls& rc : calls) {
         if (rank_gpus[rc.index] != g) continue;
         RETURN_IF_ERROR(backend_->RunNccl(g, plan.group_id, rc.rank, rc.calls));
       }
-      return RecordDone(g, plan);
+      return Status::Ok();
     }));
-    RETURN_IF_ERROR(backend_->PollNccl(plan.group_id));
-    return Complete(plan, gpus);
+    return backend_->PollNccl(plan.group_id);
   }
 
   Status RunStaged(const OpPlan& plan, const HostRun& run) {
@@ -359,6 +412,22 @@ class DeviceEngine final : public Engine {
     return status;
   }
 
+  // The watchdog found the group's device work stuck or its communicators
+  // failed: abort them (a stuck NCCL op returns), refuse NCCL for the group
+  // from now on, and tell the daemon, which breaks the group.
+  void OnGroupFailure(uint64_t group_id, const Status& why) {
+    {
+      std::lock_guard lock(mu_);
+      auto it = groups_.find(group_id);
+      if (it != groups_.end() && !it->second.nccl_gpus.empty()) {
+        backend_->DestroyNcclComms(group_id, /*abort=*/true);
+        it->second.nccl_gpus.clear();
+        it->second.nccl_refused = why;
+      }
+    }
+    if (options_.on_group_failure) options_.on_group_failure(group_id, why);
+  }
+
   // Frees a group's signal blocks and communicators (aborted: the group is
   // gone, nothing may wait on them).
   void Release(uint64_t group_id, GroupState& state) {
@@ -379,6 +448,8 @@ class DeviceEngine final : public Engine {
   std::map<uint64_t, GroupState> groups_;
   std::vector<std::unique_ptr<GpuWorker>> workers_;  // stopped first
   std::unique_ptr<LaunchSequencer> sequencer_;
+  // Made last, destroyed first (in the destructor's body).
+  std::unique_ptr<OpWatchdog> watchdog_;
 };
 
 }  // namespace

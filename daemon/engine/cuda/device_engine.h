@@ -13,6 +13,10 @@
 // - otherwise the host-staged fallback: inputs copied to page-locked host
 //   memory, the host engine, outputs copied back.
 //
+// Watchdog: ops answered at enqueue are watched until their work completed
+// (op_watchdog.h); one past its deadline, or a group whose communicators
+// report an asynchronous error, is reported through on_group_failure.
+//
 // Stream order: every GPU's part of an op waits on the ready events of the
 // ranks whose inputs it reads and records the done events of the ranks on
 // that GPU after the work that completes them. Execute returns once all of
@@ -27,6 +31,8 @@
 // GPU-free: everything CUDA goes through the GpuBackend.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <memory>
 
 #include "daemon/engine/cuda/algorithm.h"
@@ -41,6 +47,13 @@ struct DeviceEngineOptions {
   // The startup P2P probe's result over the backend's GPUs (an empty matrix:
   // no pair verified; a single GPU needs none).
   P2pMatrix p2p;
+  // Told, from the engine's watchdog thread, when a group's device work
+  // did not complete by its deadline or its NCCL communicators failed
+  // between ops (they are aborted first); the daemon breaks the group. May
+  // be null.
+  std::function<void(uint64_t group_id, const Status& why)> on_group_failure;
+  // How often the watchdog polls.
+  std::chrono::milliseconds watchdog_interval{20};
 };
 
 // `host` runs the staged fallback's host algorithm; not owned, must outlive

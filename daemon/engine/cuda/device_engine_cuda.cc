@@ -19,6 +19,7 @@ StatusOr<std::unique_ptr<Engine>> OpenDeviceEngine(Engine* host,
   }
   DeviceEngineOptions options;
   options.thresholds = config.thresholds;
+  options.on_group_failure = config.on_group_failure;
   options.p2p = ProbeP2p(devices, nullptr);
   ASSIGN_OR_RETURN(std::unique_ptr<GpuBackend> backend,
                    MakeCudaGpuBackend(devices, nccl.ok() ? nccl.value().get() : nullptr));

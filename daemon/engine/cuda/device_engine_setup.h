@@ -4,6 +4,7 @@
 // or device_engine_none.cc (built without CUDA).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -16,6 +17,8 @@ namespace ccs::cuda {
 struct DeviceEngineConfig {
   std::string nccl_library;  // config option nccl_library
   AlgorithmThresholds thresholds;
+  // DeviceEngineOptions::on_group_failure.
+  std::function<void(uint64_t group_id, const Status& why)> on_group_failure;
 };
 
 // The engine for device buffers, or why there is none: FAILED_PRECONDITION

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <numeric>
 #include <random>
+#include <thread>
 
 #include "daemon/engine/cuda/device_engine.h"
 #include "tests/unit/engine/cuda/fake_gpu_backend.h"
@@ -77,8 +78,27 @@ struct Fixture {
     for (uint32_t a = 0; a < gpus; ++a) {
       for (uint32_t b = 0; b < gpus; ++b) options.p2p.Set(a, b, p2p || a == b);
     }
+    options.watchdog_interval = std::chrono::milliseconds(5);
+    options.on_group_failure = [this](uint64_t group, const Status& why) {
+      std::lock_guard lock(mu);
+      failures.emplace_back(group, why);
+    };
     engine = MakeDeviceEngine(std::move(backend), host.get(), std::move(options));
   }
+  // The failures reported so far, waiting up to 5 s for at least `n`.
+  std::vector<std::pair<uint64_t, Status>> Failures(size_t n) {
+    for (int i = 0; i < 500; ++i) {
+      {
+        std::lock_guard lock(mu);
+        if (failures.size() >= n) return failures;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    std::lock_guard lock(mu);
+    return failures;
+  }
+  std::mutex mu;
+  std::vector<std::pair<uint64_t, Status>> failures;
   FakeGpuBackend* fake = nullptr;
   std::unique_ptr<Engine> host;
   std::unique_ptr<Engine> engine;
@@ -316,7 +336,7 @@ TEST_CASE("ranks on distinct GPUs use NCCL when it is loaded; communicators made
   CHECK(f.fake->comms.empty());
 
   SECTION("an asynchronous NCCL error fails the op") {
-    f.fake->nccl_poll = Internal("NCCL async error on group 7: unhandled system error");
+    f.fake->SetNcclPoll(Internal("NCCL async error on group 7: unhandled system error"));
     Op op3(CollectiveKind::kReduceScatter, {0, 1}, 4, 8, 4);
     op3.plan.group_id = 8;
     Status s = f.engine->Execute(op3.plan);
@@ -359,6 +379,55 @@ TEST_CASE("a barrier orders every rank's done event after every ready event",
     CHECK(At(log, "record E2" + std::to_string(g)) > At(log, "wait E11"));
     CHECK(At(log, "record E2" + std::to_string(g)) > At(log, "wait E10"));
   }
+}
+
+TEST_CASE("the watchdog reports a stream-ordered op not complete by its deadline",
+          "[cuda][device_engine][watchdog]") {
+  Fixture f(1);
+  f.fake->stuck = true;
+  Op op(CollectiveKind::kAllGather, {0, 0}, 4, 4, 8);
+  op.Order(*f.fake);
+  op.plan.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(50);
+  // Answered at enqueue: the stuck work is not seen yet.
+  REQUIRE(f.engine->Execute(op.plan).ok());
+  auto failures = f.Failures(1);
+  REQUIRE(failures.size() == 1);
+  CHECK(failures[0].first == 7);
+  CHECK(failures[0].second.code() == StatusCode::kDeadlineExceeded);
+  CHECK(failures[0].second.message().find("all_gather of group 7") != std::string::npos);
+  CHECK(failures[0].second.message().find("GPU 0") != std::string::npos);
+}
+
+TEST_CASE("without stream order a stuck op fails Execute at its deadline",
+          "[cuda][device_engine][watchdog]") {
+  Fixture f(1);
+  f.fake->stuck = true;
+  Op op(CollectiveKind::kAllGather, {0, 0}, 4, 4, 8);
+  op.plan.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(50);
+  Status s = f.engine->Execute(op.plan);
+  CHECK(s.code() == StatusCode::kDeadlineExceeded);
+  CHECK(f.Failures(0).empty());
+}
+
+TEST_CASE("the watchdog turns an NCCL error between ops into a group failure and aborts",
+          "[cuda][device_engine][watchdog]") {
+  Fixture f(2, /*p2p=*/false);
+  f.fake->nccl_version = "2.99.0";
+  Op op(CollectiveKind::kReduceScatter, {0, 1}, 4, 8, 4);
+  op.Order(*f.fake);
+  REQUIRE(f.engine->Execute(op.plan).ok());
+  CHECK(f.Failures(0).empty());
+  f.fake->SetNcclPoll(Internal("ncclCommGetAsyncError: remote process exited"));
+  auto failures = f.Failures(1);
+  REQUIRE(failures.size() == 1);  // reported once
+  CHECK(failures[0].first == 7);
+  CHECK(failures[0].second.message().find("remote process exited") != std::string::npos);
+  CHECK(f.fake->nccl_aborts == 1);
+  // The group's next op does not use the aborted communicators.
+  f.fake->SetNcclPoll(Status::Ok());
+  REQUIRE(f.engine->Execute(op.plan).ok());
+  CHECK(f.fake->nccl_creates == 1);
+  CHECK(f.Failures(2).size() == 1);
 }
 
 }  // namespace

@@ -43,8 +43,8 @@ struct Daemon {
 
   std::unique_ptr<Engine> host = MakeHostEngine({1, 1 << 20});
   FakeGpuBackend* fake = new FakeGpuBackend(1);  // owned by `device`
-  std::unique_ptr<Engine> device = MakeDeviceEngine(std::unique_ptr<GpuBackend>(fake), host.get(),
-                                                    DeviceEngineOptions{{}, P2pMatrix(1)});
+  std::unique_ptr<Engine> device =
+      MakeDeviceEngine(std::unique_ptr<GpuBackend>(fake), host.get(), DeviceEngineOptions());
   EngineRouter router{host.get(), device.get()};
   SessionManager sessions;
   BufferRegistry buffers;

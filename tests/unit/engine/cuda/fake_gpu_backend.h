@@ -9,6 +9,7 @@
 // are recorded, not run.
 #pragma once
 
+#include <atomic>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -74,8 +75,16 @@ class FakeGpuBackend final : public GpuBackend {
     return static_cast<void*>(events_.back().get());
   }
   void DestroyEvent(uint32_t, void*) override {}
-  Status WaitEventHost(uint32_t gpu, void* event, Deadline) override {
+  // A deadline in the past is the watchdog's poll (counted apart, not
+  // logged); `stuck` makes every engine event look incomplete.
+  Status WaitEventHost(uint32_t gpu, void* event, Deadline deadline) override {
+    if (deadline == Deadline::min()) {
+      ++polls;
+      if (stuck) return DeadlineExceeded("work on GPU " + std::to_string(gpu) + " (fake) stuck");
+      return Status::Ok();
+    }
     ++host_waits;
+    if (stuck) return DeadlineExceeded("work on GPU " + std::to_string(gpu) + " (fake) stuck");
     return Log(gpu, "host_wait " + Id(event));
   }
   StatusOr<void*> AllocateSignal(uint32_t gpu) override {
@@ -108,8 +117,19 @@ class FakeGpuBackend final : public GpuBackend {
     (void)world;
     return Status::Ok();
   }
-  Status PollNccl(uint64_t) override { return nccl_poll; }
-  void DestroyNcclComms(uint64_t group_id, bool) override { comms.erase(group_id); }
+  Status PollNccl(uint64_t) override {
+    std::lock_guard lock(mu_);
+    return nccl_poll;
+  }
+  void SetNcclPoll(Status s) {
+    std::lock_guard lock(mu_);
+    nccl_poll = std::move(s);
+  }
+  void DestroyNcclComms(uint64_t group_id, bool abort) override {
+    std::lock_guard lock(mu_);
+    comms.erase(group_id);
+    if (abort) ++nccl_aborts;
+  }
 
   // A ready/done event as the engine gets them from opened client handles.
   void* NewClientEvent(int id) {
@@ -135,8 +155,11 @@ class FakeGpuBackend final : public GpuBackend {
   Status nccl_create_error;
   Status nccl_poll;
   int nccl_creates = 0;
+  std::atomic<bool> stuck{false};
+  std::atomic<int> polls{0};
+  int nccl_aborts = 0;
   int engine_events = 0;
-  int host_waits = 0;
+  std::atomic<int> host_waits{0};
   int staging_allocs = 0;
   std::set<void*> live_signals;
   std::vector<kernels::AllReduceLaunch> launches;
