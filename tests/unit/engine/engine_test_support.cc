@@ -8,6 +8,15 @@
 #include "daemon/core/types.h"
 
 namespace ccs::testing {
+
+RankIo HostIo(const std::byte* in, std::byte* out, uint64_t in_count, uint64_t out_count) {
+  RankIo io;
+  io.in = in;
+  io.out = out;
+  io.in_count = in_count;
+  io.out_count = out_count;
+  return io;
+}
 namespace {
 
 constexpr size_t kGuardBytes = 16;

@@ -17,6 +17,9 @@
 
 namespace ccs::testing {
 
+// One host rank's memory (the other RankIo fields at their defaults).
+RankIo HostIo(const std::byte* in, std::byte* out, uint64_t in_count, uint64_t out_count);
+
 // Where each rank's input lives relative to its output.
 enum class Placement {
   kSeparate,         // in and out are distinct buffers

@@ -7,20 +7,12 @@
 #include <vector>
 
 #include "daemon/engine/engine.h"
+#include "tests/unit/engine/engine_test_support.h"
 
 namespace ccs {
 namespace {
 
-// One host rank's memory.
-RankIo HostIo(const std::byte* in, std::byte* out, uint64_t in_count,
-              uint64_t out_count) {
-  RankIo io;
-  io.in = in;
-  io.out = out;
-  io.in_count = in_count;
-  io.out_count = out_count;
-  return io;
-}
+using testing::HostIo;
 
 template <typename Fn>
 double BestSeconds(int runs, Fn&& fn) {

@@ -17,17 +17,6 @@
 namespace ccs::testing {
 namespace {
 
-// One host rank's memory.
-RankIo HostIo(const std::byte* in, std::byte* out, uint64_t in_count,
-              uint64_t out_count) {
-  RankIo io;
-  io.in = in;
-  io.out = out;
-  io.in_count = in_count;
-  io.out_count = out_count;
-  return io;
-}
-
 // A reduction over hand-picked values: rank s contributes values[s] (one
 // element each); returns the root's (rank 0's) result bytes.
 template <typename T>
