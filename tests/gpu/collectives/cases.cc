@@ -47,22 +47,12 @@ std::vector<std::pair<CollectiveKind, std::vector<ReduceOp>>> OtherKinds() {
 
 }  // namespace
 
-bool IsReduction(CollectiveKind k) {
-  return k == CollectiveKind::kAllReduce || k == CollectiveKind::kReduceScatter ||
-         k == CollectiveKind::kReduceScatterV || k == CollectiveKind::kReduce;
-}
-
-bool IsRooted(CollectiveKind k) {
-  return k == CollectiveKind::kReduce || k == CollectiveKind::kBroadcast ||
-         k == CollectiveKind::kGather || k == CollectiveKind::kScatter;
-}
-
 std::string Name(const Case& c) {
   std::string s(CollectiveName(c.kind));
-  if (IsReduction(c.kind)) s += "/" + std::string(ReduceOpName(c.op));
+  if (it::IsReductionKind(c.kind)) s += "/" + std::string(ReduceOpName(c.op));
   s += " " + std::string(DataTypeName(c.dtype)) + " count=" + std::to_string(c.count) +
        (c.in_place ? " in_place" : " out_of_place");
-  if (IsRooted(c.kind)) s += " root=" + std::to_string(c.root);
+  if (it::IsRootedKind(c.kind)) s += " root=" + std::to_string(c.root);
   return s;
 }
 
@@ -77,7 +67,7 @@ std::vector<Case> BuildCases(uint32_t world) {
     c.count = count;
     c.in_place = ip;
     // Rotate the root, and never always 0.
-    c.root = IsRooted(k) ? static_cast<uint32_t>((c.id * 7 + 1) % world) : 0;
+    c.root = it::IsRootedKind(k) ? static_cast<uint32_t>((c.id * 7 + 1) % world) : 0;
     out.push_back(c);
   };
   for (uint64_t count : kCounts) {

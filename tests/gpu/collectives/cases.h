@@ -8,24 +8,17 @@
 #include <vector>
 
 #include "ccs/types.h"
+#include "worker/collective_reference.h"
 
 namespace ccs::gputest {
 
-struct Case {
-  uint64_t id = 0;  // index in the list; seeds the inputs
-  CollectiveKind kind = CollectiveKind::kBarrier;
-  DataType dtype = DataType::kFloat32;
-  ReduceOp op = ReduceOp::kSum;
-  uint64_t count = 0;  // the call's count (v kinds: the base of the counts)
-  bool in_place = false;
-  uint32_t root = 0;  // rooted kinds
-};
+// id (index in the list; seeds the inputs), kind, dtype, op, count (v
+// kinds: the base of the counts), in_place, root (rooted kinds): the
+// integration worker's case (tests/integration/worker/collective_reference.h).
+using Case = it::CollectiveCase;
 
 // "all_reduce/sum float16 count=1023 in_place" ("reduce/max ... root=1").
 std::string Name(const Case& c);
-
-bool IsReduction(CollectiveKind kind);
-bool IsRooted(CollectiveKind kind);
 
 // Every case for `world` ranks. all_reduce runs float32, float16, bfloat16,
 // int32, int64 and uint8 (sum on all; prod/min/max/avg on some); every other

@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "tests/gpu/collectives/values.h"
+#include "worker/dtype_codec.h"
 
 namespace ccs::gputest {
 
@@ -44,8 +44,8 @@ std::optional<Mismatch> Compare(const RegionShape& s,
                     std::to_string(s.view_bytes / elem);
         }
         if (len == elem) {
-          m.expected = Show(s.dtype, &expected[slot]);
-          m.got = Show(s.dtype, &got[slot]);
+          m.expected = it::DecodeForDisplay(s.dtype, &expected[slot]);
+          m.got = it::DecodeForDisplay(s.dtype, &got[slot]);
         }
       }
     }

@@ -13,7 +13,7 @@
 #include "tests/gpu/collectives/compare.h"
 #include "tests/gpu/collectives/device.h"
 #include "tests/gpu/collectives/reference.h"
-#include "tests/gpu/collectives/values.h"
+#include "worker/collective_reference.h"
 
 namespace ccs::gputest {
 namespace {
@@ -40,7 +40,7 @@ std::vector<uint8_t> Poisoned(uint64_t bytes) {
 uint64_t Hash(const uint8_t* p, uint64_t n) {
   uint64_t h = 1469598103934665603ull;
   for (uint64_t i = 0; i < n; ++i) h = (h ^ p[i]) * 1099511628211ull;
-  return Mix(h);
+  return it::Mix(h);
 }
 
 class RankRunner {

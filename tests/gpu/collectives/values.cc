@@ -1,26 +1,10 @@
 #include "tests/gpu/collectives/values.h"
 
-#include <algorithm>
-#include <cinttypes>
-#include <cstdio>
-#include <cstring>
-
-#include "daemon/engine/host/half.h"
+#include "worker/collective_reference.h"
+#include "worker/dtype_codec.h"
 
 namespace ccs::gputest {
 namespace {
-
-template <typename T>
-void Store(T v, uint8_t* dst) {
-  std::memcpy(dst, &v, sizeof(T));
-}
-
-template <typename T>
-T Load(const uint8_t* src) {
-  T v;
-  std::memcpy(&v, src, sizeof(T));
-  return v;
-}
 
 // Uniform integer in [lo, hi].
 int64_t Uniform(uint64_t h, int64_t lo, int64_t hi) {
@@ -72,15 +56,8 @@ double IntegerInput(DataType t, ReduceOp op, uint64_t h) {
 
 }  // namespace
 
-uint64_t Mix(uint64_t x) {
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
-
 double InputValue(DataType dtype, ReduceOp op, uint64_t seed, uint32_t rank, uint64_t i) {
-  const uint64_t h = Mix(Mix(seed ^ (uint64_t{rank} << 48)) + i);
+  const uint64_t h = it::Mix(it::Mix(seed ^ (uint64_t{rank} << 48)) + i);
   if (!IsFloat(dtype)) return IntegerInput(dtype, op, h);
   if (op == ReduceOp::kProd) return ProdFactor(h);
   const double step = FloatStep(dtype);
@@ -88,105 +65,22 @@ double InputValue(DataType dtype, ReduceOp op, uint64_t seed, uint32_t rank, uin
   return static_cast<double>(Uniform(h, -steps, steps)) * step;
 }
 
-void Encode(DataType dtype, double v, uint8_t* dst) {
-  switch (dtype) {
-    case DataType::kInt8:
-      return Store(static_cast<int8_t>(v), dst);
-    case DataType::kUint8:
-      return Store(static_cast<uint8_t>(v), dst);
-    case DataType::kInt32:
-      return Store(static_cast<int32_t>(v), dst);
-    case DataType::kInt64:
-      return Store(static_cast<int64_t>(v), dst);
-    case DataType::kFloat16:
-      return Store(FloatToFloat16(static_cast<float>(v)), dst);
-    case DataType::kBfloat16:
-      return Store(FloatToBfloat16(static_cast<float>(v)), dst);
-    case DataType::kFloat32:
-      return Store(static_cast<float>(v), dst);
-    case DataType::kFloat64:
-      return Store(v, dst);
-  }
-}
-
-double Decode(DataType dtype, const uint8_t* src) {
-  switch (dtype) {
-    case DataType::kInt8:
-      return Load<int8_t>(src);
-    case DataType::kUint8:
-      return Load<uint8_t>(src);
-    case DataType::kInt32:
-      return Load<int32_t>(src);
-    case DataType::kInt64:
-      return static_cast<double>(Load<int64_t>(src));
-    case DataType::kFloat16:
-      return Float16ToFloat(Load<uint16_t>(src));
-    case DataType::kBfloat16:
-      return Bfloat16ToFloat(Load<uint16_t>(src));
-    case DataType::kFloat32:
-      return Load<float>(src);
-    case DataType::kFloat64:
-      return Load<double>(src);
-  }
-  return 0;
-}
-
-std::string Show(DataType dtype, const uint8_t* src) {
-  const size_t size = DataTypeSize(dtype);
-  uint64_t bits = 0;
-  std::memcpy(&bits, src, size);  // little-endian
-  char text[96];
-  std::snprintf(text, sizeof(text), "%.9g (0x%0*" PRIx64 ")", Decode(dtype, src),
-                static_cast<int>(2 * size), bits);
-  return text;
-}
-
 void EncodeReduced(DataType dtype, ReduceOp op, const double* inputs, uint32_t n,
                    uint8_t* dst) {
   if (IsFloat(dtype)) {
-    float acc = static_cast<float>(inputs[0]);
+    auto acc = static_cast<float>(inputs[0]);
     for (uint32_t r = 1; r < n; ++r) {
-      const float v = static_cast<float>(inputs[r]);
-      switch (op) {
-        case ReduceOp::kSum:
-        case ReduceOp::kAvg:
-          acc += v;
-          break;
-        case ReduceOp::kProd:
-          acc *= v;
-          break;
-        case ReduceOp::kMin:
-          acc = std::min(acc, v);
-          break;
-        case ReduceOp::kMax:
-          acc = std::max(acc, v);
-          break;
-      }
+      acc = it::ReduceStep(op, acc, static_cast<float>(inputs[r]));
     }
     if (op == ReduceOp::kAvg) acc /= static_cast<float>(n);
-    return Encode(dtype, acc, dst);
+    return it::EncodeDouble(dtype, acc, dst);
   }
   auto acc = static_cast<int64_t>(inputs[0]);
   for (uint32_t r = 1; r < n; ++r) {
-    const auto v = static_cast<int64_t>(inputs[r]);
-    switch (op) {
-      case ReduceOp::kSum:
-      case ReduceOp::kAvg:
-        acc += v;
-        break;
-      case ReduceOp::kProd:
-        acc *= v;
-        break;
-      case ReduceOp::kMin:
-        acc = std::min(acc, v);
-        break;
-      case ReduceOp::kMax:
-        acc = std::max(acc, v);
-        break;
-    }
+    acc = it::ReduceStep(op, acc, static_cast<int64_t>(inputs[r]));
   }
   if (op == ReduceOp::kAvg) acc /= static_cast<int64_t>(n);  // toward zero
-  Encode(dtype, static_cast<double>(acc), dst);
+  it::EncodeDouble(dtype, static_cast<double>(acc), dst);
 }
 
 }  // namespace ccs::gputest

@@ -1,5 +1,6 @@
 // Element values of the GPU collectives test: typed inputs drawn from
-// (seed, case, rank, index), their encoding, and the reference reduction.
+// (seed, case, rank, index) and the reference reduction. Elements are
+// encoded and shown by the integration worker's codec (worker/dtype_codec.h).
 //
 // Inputs are random but structured so that every result is exact and
 // independent of the order of accumulation as long as it accumulates in at
@@ -14,7 +15,6 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
 
 #include "ccs/types.h"
 
@@ -24,21 +24,11 @@ namespace ccs::gputest {
 // representable in `dtype`.
 double InputValue(DataType dtype, ReduceOp op, uint64_t seed, uint32_t rank, uint64_t i);
 
-// Writes `v` (exactly representable, see above) as one element of `dtype`.
-void Encode(DataType dtype, double v, uint8_t* dst);
-// Reads one element of `dtype`.
-double Decode(DataType dtype, const uint8_t* src);
-// "1.5 (0x3e00)": the value and its raw bits, for failure reports.
-std::string Show(DataType dtype, const uint8_t* src);
-
 // Reduces `n` inputs (in rank order) the way the daemon must, and encodes
-// the result at dst: floats accumulate in float32 (16-bit floats widened)
-// and round once; avg divides the float32 sum by n (integers: truncating
-// division of the exact sum).
+// the result at dst (worker/dtype_codec.h's EncodeDouble): floats
+// accumulate in float32 (16-bit floats widened) and round once; avg divides
+// the float32 sum by n (integers: truncating division of the exact sum).
 void EncodeReduced(DataType dtype, ReduceOp op, const double* inputs, uint32_t n,
                    uint8_t* dst);
-
-// A 64-bit mix of x (splitmix64's finaliser).
-uint64_t Mix(uint64_t x);
 
 }  // namespace ccs::gputest

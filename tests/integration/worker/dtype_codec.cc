@@ -103,7 +103,11 @@ bool IsFloat(DataType t) {
          t == DataType::kFloat64;
 }
 
-void EncodeInt(DataType t, int64_t v, void* dst) {
+namespace {
+
+// `v` (exactly representable in `t`, or rounded to it) as one element.
+template <typename V>
+void Encode(DataType t, V v, void* dst) {
   switch (t) {
     case DataType::kInt8:
       return Store(static_cast<int8_t>(v), dst);
@@ -112,7 +116,7 @@ void EncodeInt(DataType t, int64_t v, void* dst) {
     case DataType::kInt32:
       return Store(static_cast<int32_t>(v), dst);
     case DataType::kInt64:
-      return Store(v, dst);
+      return Store(static_cast<int64_t>(v), dst);
     case DataType::kFloat16:
       return Store(FloatToHalf(static_cast<float>(v)), dst);
     case DataType::kBfloat16:
@@ -123,6 +127,12 @@ void EncodeInt(DataType t, int64_t v, void* dst) {
       return Store(static_cast<double>(v), dst);
   }
 }
+
+}  // namespace
+
+void EncodeInt(DataType t, int64_t v, void* dst) { Encode(t, v, dst); }
+
+void EncodeDouble(DataType t, double v, void* dst) { Encode(t, v, dst); }
 
 void EncodeAvg(DataType t, int64_t sum, uint32_t n, void* dst) {
   const float q32 = static_cast<float>(sum) / static_cast<float>(n);

@@ -1,4 +1,5 @@
-// Element encoding for the reference results of ccs-test-rank, written
+// Element encoding for the reference results of ccs-test-rank (and of the
+// GPU collectives test, tests/gpu/collectives), written
 // independently of the daemon: IEEE float16 and bfloat16 with
 // round-to-nearest-even, and plain integer types.
 #pragma once
@@ -23,6 +24,9 @@ bool IsFloat(DataType t);
 
 // Writes integer `v` (exactly representable in `t`) at dst.
 void EncodeInt(DataType t, int64_t v, void* dst);
+// Writes `v` at dst: integer types truncate toward zero; float16, bfloat16
+// and float32 round to nearest even (through float32), float64 is exact.
+void EncodeDouble(DataType t, double v, void* dst);
 // Writes the average of an integer sum over `n` ranks as the reference defines
 // it: integer types truncate toward zero; float16/bfloat16/float32 divide in
 // float32 and round once to the element type; float64 divides in double.
