@@ -14,8 +14,27 @@ using std::chrono::milliseconds;
 using rendezvous::Store;
 
 constexpr Store::Ttl kBrokenTtl = std::chrono::hours(6);
+constexpr Store::Ttl kExchangeTtl = std::chrono::hours(6);
 // Point-to-point slots: a prefix Gloo's own collectives never use.
 constexpr uint64_t kTransferSlotPrefix = uint64_t{0xcc} << 56;
+
+// The epoch's keys under "<E>/exchange/".
+class StoreExchange final : public GroupExchange {
+ public:
+  StoreExchange(Store* store, std::string prefix) : store_(store), prefix_(std::move(prefix)) {}
+
+  Status Set(const std::string& key, const std::string& value) override {
+    return store_->Set(prefix_ + key, value, kExchangeTtl);
+  }
+  StatusOr<std::string> Get(const std::string& key, Clock::time_point deadline) override {
+    RETURN_IF_ERROR(store_->Wait({prefix_ + key}, deadline));
+    return store_->Get(prefix_ + key);
+  }
+
+ private:
+  Store* const store_;
+  const std::string prefix_;
+};
 
 class GlooGroupNetwork final : public GroupNetwork {
  public:
@@ -27,7 +46,8 @@ class GlooGroupNetwork final : public GroupNetwork {
         store_(std::move(store)),
         options_(std::move(options)),
         keys_(std::move(keys)),
-        epoch_(epoch) {
+        epoch_(epoch),
+        exchange_(store_.get(), keys_.Epoch(epoch_, "exchange/")) {
     if (comm_) {
       cross_ = std::make_unique<CrossNode>(topo_, *comm_, *local, keys_.name,
                                            options_.chunk_bytes);
@@ -39,6 +59,7 @@ class GlooGroupNetwork final : public GroupNetwork {
   }
 
   const Topology& topology() const override { return topo_; }
+  GroupExchange* exchange() override { return &exchange_; }
 
   Status RunCollective(uint64_t seq, const CollectiveCall& call, const OpPlan& local_plan,
                        Clock::time_point deadline) override {
@@ -134,6 +155,7 @@ class GlooGroupNetwork final : public GroupNetwork {
   const ClusterOptions options_;
   const GroupKeys keys_;
   const uint64_t epoch_;
+  StoreExchange exchange_;
   std::unique_ptr<CrossNode> cross_;
   std::mutex mu_;
   bool broken_ = false;

@@ -95,6 +95,10 @@ class GroupNetwork {
   // pending and later network steps fail, naming `why`). Idempotent; may
   // block for a bounded time (one store call).
   virtual void Break(const Status& why) = 0;
+
+  // The epoch's key-value space shared with the other nodes (see
+  // GroupExchange in engine.h); lives as long as the network.
+  virtual GroupExchange* exchange() = 0;
 };
 
 // One formation round of a multi-node group name (one epoch).

@@ -607,6 +607,7 @@ void Group::Execute(ReadyOp& op) {
   plan.world_size = world_size_;
   plan.group_ranks = op.ranks;
   for (const Arrival& a : op.arrivals) plan.deadline = std::min(plan.deadline, a.deadline);
+  plan.exchange = IsMultiNode() ? network_->exchange() : nullptr;
   const bool on_device = HasDeviceRanks(plan);
   device_ops_ = device_ops_ || on_device;
   if (!IsMultiNode() || (IsPointToPoint(call.kind) && op.arrivals.size() == 2)) {

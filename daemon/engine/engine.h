@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -44,6 +45,20 @@ struct RankIo {
   // no stream order; the op is then complete when Execute returns.
   void* ready_event = nullptr;
   void* done_event = nullptr;
+};
+
+// A group epoch's key-value space shared by its nodes (the rendezvous Store
+// under the epoch's keys), for engines that must agree across nodes before
+// they run an op natively (the CUDA engine's NCCL communicators). Keys are
+// relative to the epoch. Thread-safe.
+class GroupExchange {
+ public:
+  virtual ~GroupExchange() = default;
+  virtual Status Set(const std::string& key, const std::string& value) = 0;
+  // The value of `key`, waiting until `deadline` for some node to set it:
+  // DEADLINE_EXCEEDED naming the key then.
+  virtual StatusOr<std::string> Get(const std::string& key,
+                                    std::chrono::steady_clock::time_point deadline) = 0;
 };
 
 // A validated op over all ranks of a group on this node.
@@ -88,6 +103,9 @@ struct OpPlan {
   // The earliest deadline of the op's ranks (engines that wait on the host
   // for GPU work, or create NCCL communicators, stop there).
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  // Multi-node groups: the epoch's exchange (null on a single node). Valid
+  // during the call.
+  GroupExchange* exchange = nullptr;
 };
 
 // True when some rank's memory is on a GPU.
@@ -107,11 +125,14 @@ class Engine {
   // Thread-safe: several groups' executors may call concurrently on
   // disjoint memory; one group calls from one thread, in op order.
   virtual Status Execute(const OpPlan& plan) = 0;
-  // Runs `run` over `plan`, whose ranks may hold device memory: an engine
+  // Runs a multi-node group's share of an op (`run`: the network's host
+  // algorithm) over `plan`, whose ranks may hold device memory: an engine
   // that serves device ranks copies their inputs (and outputs, for the parts
   // the op leaves untouched) to host memory after their ready events, calls
   // `run` with a plan of host pointers, copies the outputs back and records
-  // the done events. Host-only plans go to `run` as they are (the default).
+  // the done events; or, when every node agreed through plan.exchange, runs
+  // the op natively across the nodes without `run`. Host-only plans go to
+  // `run` as they are (the default).
   virtual Status ExecuteStaged(const OpPlan& plan, const HostRun& run) { return run(plan); }
   // The group is gone: drop what the engine keeps for it. Called once, from
   // the group's executor thread, after its last Execute.

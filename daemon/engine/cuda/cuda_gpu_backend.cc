@@ -3,6 +3,7 @@
 #include <cuda_runtime_api.h>
 
 #include <algorithm>
+#include <cstring>
 #include <map>
 #include <mutex>
 #include <string>
@@ -179,9 +180,16 @@ class CudaGpuBackend final : public GpuBackend {
 
   std::string NcclVersion() const override { return nccl_ ? nccl_->version() : ""; }
 
+  StatusOr<std::string> NewNcclUniqueId() override {
+    RETURN_IF_ERROR(RequireNccl());
+    ncclUniqueId id{};
+    RETURN_IF_ERROR(nccl_->ToStatus(nccl_->api().GetUniqueId(&id), "ncclGetUniqueId"));
+    return std::string(reinterpret_cast<const char*>(&id), sizeof(id));
+  }
+
   Status CreateNcclComms(uint64_t group_id, const std::string& name, uint32_t world,
                          std::span<const uint32_t> ranks, std::span<const uint32_t> gpus,
-                         Deadline deadline) override;
+                         const std::string& unique_id, Deadline deadline) override;
 
   Status PollNccl(uint64_t group_id) override {
     std::shared_ptr<NcclGroupComms> group = FindGroup(group_id);
@@ -242,14 +250,28 @@ class CudaGpuBackend final : public GpuBackend {
 Status CudaGpuBackend::CreateNcclComms(uint64_t group_id, const std::string& name,
                                        uint32_t world, std::span<const uint32_t> ranks,
                                        std::span<const uint32_t> gpus,
-                                       Deadline deadline) {
+                                       const std::string& unique_id, Deadline deadline) {
   RETURN_IF_ERROR(RequireNccl());
   const std::string group = "group '" + name + "' (id " + std::to_string(group_id) + ")";
-  if (world == 0 || ranks.size() != world || gpus.size() != world) {
+  const bool local = unique_id.empty();
+  if (world == 0 || ranks.empty() || ranks.size() != gpus.size() || ranks.size() > world ||
+      (local && ranks.size() != world)) {
     return InvalidArgument("NCCL communicators of " + group + ": " +
                            std::to_string(ranks.size()) + " ranks and " +
                            std::to_string(gpus.size()) + " GPUs for a world of " +
-                           std::to_string(world) + "; every rank must be on this node");
+                           std::to_string(world) +
+                           (local ? "; without a shared unique id every rank must be here"
+                                  : ""));
+  }
+  ncclUniqueId id{};
+  if (local) {
+    RETURN_IF_ERROR(nccl_->ToStatus(nccl_->api().GetUniqueId(&id), "ncclGetUniqueId for " + group));
+  } else if (unique_id.size() != sizeof(id)) {
+    return InvalidArgument("NCCL unique id of " + group + " has " +
+                           std::to_string(unique_id.size()) + " bytes, not " +
+                           std::to_string(sizeof(id)));
+  } else {
+    std::memcpy(&id, unique_id.data(), sizeof(id));
   }
   std::vector<NcclGroupComms::Member> members;
   for (size_t i = 0; i < ranks.size(); ++i) {
@@ -261,7 +283,7 @@ Status CudaGpuBackend::CreateNcclComms(uint64_t group_id, const std::string& nam
   }
   StatusOr<std::unique_ptr<NcclGroupComms>> comms = [&] {
     DeviceScope scope(members[0].ordinal, group);
-    return NcclGroupComms::Create(*nccl_, group, world, members, deadline);
+    return NcclGroupComms::Create(*nccl_, group, world, members, id, deadline);
   }();
   if (!comms.ok()) return comms.status();
   std::shared_ptr<NcclGroupComms> created = std::move(comms).value();

@@ -113,7 +113,7 @@ class DeviceEngine final : public Engine {
 
   Status ExecuteStaged(const OpPlan& plan, const HostRun& run) override {
     RETURN_IF_ERROR(CheckGpus(plan));
-    return RunStaged(plan, run);
+    return RunAcrossNodes(plan, run);
   }
 
   void ForgetGroup(uint64_t group_id) override {
@@ -132,6 +132,7 @@ class DeviceEngine final : public Engine {
     std::map<std::vector<uint32_t>, std::vector<void*>> signals;
     std::vector<uint32_t> nccl_gpus;  // empty: no communicators
     Status nccl_refused;              // creation failed once: not retried
+    std::optional<bool> nccl_agreed;  // multi-node: the nodes' agreement
   };
 
   // INVALID_ARGUMENT for a GPU index this engine does not have.
@@ -341,7 +342,17 @@ class DeviceEngine final : public Engine {
 
   // The group's communicators, one per rank on the rank's GPU; made at the
   // group's first NCCL op.
-  Status EnsureNccl(const OpPlan& plan, const std::vector<uint32_t>& rank_gpus) {
+  static std::vector<uint32_t> RankGpus(const OpPlan& plan) {
+    std::vector<uint32_t> gpus;
+    for (const RankIo& io : plan.ranks) gpus.push_back(static_cast<uint32_t>(io.gpu));
+    return gpus;
+  }
+
+  // The group's communicators, one per local rank on the rank's GPU; made
+  // at the group's first NCCL op from `unique_id` (empty: every rank is
+  // here and the id is made here). A failure is kept: not retried.
+  Status EnsureNccl(const OpPlan& plan, const std::string& unique_id) {
+    const std::vector<uint32_t> rank_gpus = RankGpus(plan);
     std::lock_guard lock(mu_);
     GroupState& state = groups_[plan.group_id];
     if (state.nccl_gpus == rank_gpus) return Status::Ok();
@@ -351,9 +362,11 @@ class DeviceEngine final : public Engine {
     }
     std::vector<uint32_t> ranks;
     for (size_t i = 0; i < plan.ranks.size(); ++i) ranks.push_back(GroupRank(plan, i));
-    state.nccl_refused = backend_->CreateNcclComms(
-        plan.group_id, "group " + std::to_string(plan.group_id),
-        static_cast<uint32_t>(plan.ranks.size()), ranks, rank_gpus, plan.deadline);
+    const uint32_t world =
+        plan.world_size == 0 ? static_cast<uint32_t>(plan.ranks.size()) : plan.world_size;
+    state.nccl_refused =
+        backend_->CreateNcclComms(plan.group_id, "group " + std::to_string(plan.group_id),
+                                  world, ranks, rank_gpus, unique_id, plan.deadline);
     if (state.nccl_refused.ok()) {
       state.nccl_gpus = rank_gpus;
       watchdog_->WatchNccl(plan.group_id);
@@ -361,10 +374,10 @@ class DeviceEngine final : public Engine {
     return state.nccl_refused;
   }
 
-  Status RunNccl(const OpPlan& plan, const std::vector<NcclRankCalls>& calls) {
-    std::vector<uint32_t> rank_gpus;
-    for (const RankIo& io : plan.ranks) rank_gpus.push_back(static_cast<uint32_t>(io.gpu));
-    if (!EnsureNccl(plan, rank_gpus).ok()) return RunStaged(plan, HostExecute());
+  // Enqueues every local rank's calls on its GPU; then an asynchronous
+  // error of the communicators fails the op.
+  Status EnqueueNccl(const OpPlan& plan, const std::vector<NcclRankCalls>& calls) {
+    const std::vector<uint32_t> rank_gpus = RankGpus(plan);
     RETURN_IF_ERROR(Run(plan, GpusOf(plan), [&](uint32_t g) {
       for (const NcclRankCalls& rc : calls) {
         if (rank_gpus[rc.index] != g) continue;
@@ -373,6 +386,98 @@ class DeviceEngine final : public Engine {
       return Status::Ok();
     }));
     return backend_->PollNccl(plan.group_id);
+  }
+
+  // A group on this node only: NCCL, or host staging when its
+  // communicators cannot be made.
+  Status RunNccl(const OpPlan& plan, const std::vector<NcclRankCalls>& calls) {
+    if (!EnsureNccl(plan, "").ok()) return RunStaged(plan, HostExecute());
+    return EnqueueNccl(plan, calls);
+  }
+
+  // Multi-node groups: the collectives NCCL runs across nodes once the
+  // nodes agreed. all_to_all(_v) (whether NCCL can run it depends on each
+  // rank's in-place choice, which nodes do not share), point-to-point (the
+  // network's transfers progress apart from the collectives; NCCL's would
+  // queue behind them on the GPU stream) and barrier stay on the network.
+  static bool CrossNodeNcclKind(CollectiveKind kind) {
+    switch (kind) {
+      case CollectiveKind::kAllReduce:
+      case CollectiveKind::kAllGather:
+      case CollectiveKind::kAllGatherV:
+      case CollectiveKind::kReduceScatter:
+      case CollectiveKind::kReduceScatterV:
+      case CollectiveKind::kReduce:
+      case CollectiveKind::kBroadcast:
+      case CollectiveKind::kGather:
+      case CollectiveKind::kScatter:
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  // Whether every node of a multi-node group runs its device collectives
+  // through NCCL, agreed once per group through the epoch's exchange: each
+  // node votes for its ranks ("1": NCCL loaded and its ranks on distinct
+  // GPUs; else "0" and why), reads every rank's vote, and on a unanimous
+  // yes the node of rank 0 publishes a unique id from which every node makes
+  // its ranks' communicators. The same answer on every node, or the op fails
+  // (a node that never votes: DEADLINE_EXCEEDED naming the rank's key).
+  StatusOr<bool> AgreeNccl(const OpPlan& plan) {
+    {
+      std::lock_guard lock(mu_);
+      GroupState& state = groups_[plan.group_id];
+      if (state.nccl_agreed.has_value()) return *state.nccl_agreed;
+    }
+    const std::vector<uint32_t> rank_gpus = RankGpus(plan);
+    std::vector<uint32_t> sorted = rank_gpus;
+    std::sort(sorted.begin(), sorted.end());
+    std::string vote = "1";
+    if (backend_->NcclVersion().empty()) {
+      vote = "0: NCCL is not loaded on a node";
+    } else if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) {
+      vote = "0: two ranks share a GPU on a node (NCCL refuses that)";
+    }
+    GroupExchange& ex = *plan.exchange;
+    for (size_t i = 0; i < plan.ranks.size(); ++i) {
+      RETURN_IF_ERROR(ex.Set("nccl/vote/" + std::to_string(GroupRank(plan, i)), vote));
+    }
+    bool yes = true;
+    for (uint32_t r = 0; r < plan.world_size && yes; ++r) {
+      StatusOr<std::string> v = ex.Get("nccl/vote/" + std::to_string(r), plan.deadline);
+      if (!v.ok()) return v.status();
+      yes = v.value() == "1";
+    }
+    Status made;
+    if (yes) {
+      const bool creator = std::find(plan.group_ranks.begin(), plan.group_ranks.end(), 0u) !=
+                           plan.group_ranks.end();
+      StatusOr<std::string> id =
+          creator ? backend_->NewNcclUniqueId() : ex.Get("nccl/id", plan.deadline);
+      if (!id.ok()) return id.status();
+      if (creator) RETURN_IF_ERROR(ex.Set("nccl/id", id.value()));
+      made = EnsureNccl(plan, id.value());
+    }
+    std::lock_guard lock(mu_);
+    groups_[plan.group_id].nccl_agreed = yes && made.ok();
+    RETURN_IF_ERROR(made);
+    return yes;
+  }
+
+  // A multi-node group's share of an op on device memory: NCCL across the
+  // nodes when they agreed and the kind is one NCCL runs across nodes,
+  // else host staging around the network's algorithm (`run`).
+  Status RunAcrossNodes(const OpPlan& plan, const HostRun& run) {
+    const bool all_device = std::all_of(plan.ranks.begin(), plan.ranks.end(),
+                                        [](const RankIo& io) { return io.gpu >= 0; });
+    if (plan.exchange == nullptr || !all_device || !CrossNodeNcclKind(plan.kind)) {
+      return RunStaged(plan, run);
+    }
+    ASSIGN_OR_RETURN(bool nccl, AgreeNccl(plan));
+    if (!nccl) return RunStaged(plan, run);
+    ASSIGN_OR_RETURN(std::vector<NcclRankCalls> calls, PlanNcclCalls(plan));
+    return EnqueueNccl(plan, calls);
   }
 
   Status RunStaged(const OpPlan& plan, const HostRun& run) {

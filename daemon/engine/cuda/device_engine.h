@@ -12,6 +12,12 @@
 //   created at its first such op, against the op's deadline;
 // - otherwise the host-staged fallback: inputs copied to page-locked host
 //   memory, the host engine, outputs copied back.
+// Multi-node groups (ExecuteStaged): NCCL across the nodes for all_reduce,
+// all_gather(_v), reduce_scatter(_v), reduce, broadcast, gather and
+// scatter once every node voted for it through the epoch's exchange (NCCL
+// loaded, its ranks on distinct GPUs; rank 0's node publishes the unique
+// id); otherwise, and for the other kinds, host staging around the
+// network's algorithm.
 //
 // Watchdog: ops answered at enqueue are watched until their work completed
 // (op_watchdog.h); one past its deadline, or a group whose communicators

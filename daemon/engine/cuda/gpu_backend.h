@@ -73,14 +73,20 @@ class GpuBackend {
 
   // "2.27.3", or empty when NCCL is not loaded.
   virtual std::string NcclVersion() const = 0;
-  // Creates communicators for the ranks `ranks` of a group of `world`
-  // ranks, rank ranks[i] on GPU gpus[i]; every rank of the group is here
-  // (ranks.size() == world: one unique id made here, every communicator
-  // initialised together, non-blocking, against `deadline`). On failure
-  // nothing is kept and the Status names the group and the NCCL error.
+  // A new NCCL unique id (ncclGetUniqueId), as its raw bytes, for the
+  // nodes of a multi-node group to share.
+  virtual StatusOr<std::string> NewNcclUniqueId() = 0;
+  // Creates communicators for this node's ranks `ranks` of a group of
+  // `world` ranks, rank ranks[i] on GPU gpus[i], initialised together,
+  // non-blocking, against `deadline`. `unique_id` empty: every rank is here
+  // (ranks.size() == world) and the id is made here; else the id every node
+  // of the group shares (NewNcclUniqueId on one of them), and the other
+  // nodes create theirs at the same time. On failure nothing is kept and
+  // the Status names the group and the NCCL error.
   virtual Status CreateNcclComms(uint64_t group_id, const std::string& name, uint32_t world,
                                  std::span<const uint32_t> ranks,
-                                 std::span<const uint32_t> gpus, Deadline deadline) = 0;
+                                 std::span<const uint32_t> gpus, const std::string& unique_id,
+                                 Deadline deadline) = 0;
   // OK while every communicator of the group is healthy; else the first
   // asynchronous error, naming the communicator.
   virtual Status PollNccl(uint64_t group_id) = 0;

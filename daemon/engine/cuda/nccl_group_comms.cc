@@ -6,10 +6,7 @@ namespace ccs::cuda {
 
 StatusOr<std::unique_ptr<NcclGroupComms>> NcclGroupComms::Create(
     const NcclLibrary& nccl, const std::string& name, uint32_t world,
-    std::span<const Member> members, Deadline deadline) {
-  ncclUniqueId id{};
-  RETURN_IF_ERROR(
-      nccl.ToStatus(nccl.api().GetUniqueId(&id), "ncclGetUniqueId for " + name));
+    std::span<const Member> members, const ncclUniqueId& id, Deadline deadline) {
   std::vector<NcclComm::Options> options;
   for (const Member& m : members) {
     NcclComm::Options o;

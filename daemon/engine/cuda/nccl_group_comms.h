@@ -25,15 +25,17 @@ class NcclGroupComms {
     int ordinal = 0;    // CUDA device in this process
   };
 
-  // ncclGetUniqueId, then every member's communicator initialised together
+  // Every member's communicator initialised together from `id`
   // (NcclComm::InitGroup: non-blocking, against `deadline`, all aborted on
-  // failure). `name` names the group in messages. Blocks up to `deadline`;
+  // failure); `id` from ncclGetUniqueId here or on another node of the
+  // group. `name` names the group in messages. Blocks up to `deadline`;
   // changes the calling thread's current device. `nccl` must outlive the
   // result.
   static StatusOr<std::unique_ptr<NcclGroupComms>> Create(const NcclLibrary& nccl,
                                                           const std::string& name,
                                                           uint32_t world,
                                                           std::span<const Member> members,
+                                                          const ncclUniqueId& id,
                                                           Deadline deadline);
   // Destroys the communicators (ncclCommDestroy, or nothing more after
   // Abort). Call Finalize first for a clean teardown.

@@ -172,7 +172,7 @@ TEST_CASE("single-rank NCCL communicators run planned calls", "[gpu][nccl]") {
   auto b = Backend(nccl.value().get());
   CHECK_FALSE(b->NcclVersion().empty());
   const uint32_t ranks[] = {0}, gpus[] = {0};
-  Status created = b->CreateNcclComms(1, "gpu-test", 1, ranks, gpus,
+  Status created = b->CreateNcclComms(1, "gpu-test", 1, ranks, gpus, "",
                                       steady_clock::now() + std::chrono::seconds(60));
   INFO(created.ToString());
   REQUIRE(created.ok());

@@ -17,7 +17,7 @@ TEST_CASE("a backend without NCCL refuses NCCL calls, naming why", "[cuda]") {
   CHECK(backend.Gpus() == 0);
   CHECK(backend.NcclVersion().empty());
   const uint32_t ranks[] = {0}, gpus[] = {0};
-  Status s = backend.CreateNcclComms(1, "tp", 1, ranks, gpus, kSoon);
+  Status s = backend.CreateNcclComms(1, "tp", 1, ranks, gpus, "", kSoon);
   CHECK(s.code() == StatusCode::kFailedPrecondition);
   CHECK_THAT(s.message(), Catch::Contains("NCCL is not loaded"));
   CHECK(backend.PollNccl(1).code() == StatusCode::kNotFound);
@@ -37,10 +37,14 @@ TEST_CASE("GPU indices outside the backend's devices are refused", "[cuda]") {
   NcclCall call;
   CHECK(backend.RunNccl(0, 1, 0, {&call, 1}).code() == StatusCode::kInvalidArgument);
   const uint32_t ranks[] = {0, 1}, gpus[] = {0, 0};
-  Status s = backend.CreateNcclComms(1, "tp", 2, ranks, gpus, kSoon);
+  Status s = backend.CreateNcclComms(1, "tp", 2, ranks, gpus, "", kSoon);
   CHECK(s.code() == StatusCode::kInvalidArgument);
-  s = backend.CreateNcclComms(1, "tp", 3, ranks, gpus, kSoon);
-  CHECK_THAT(s.message(), Catch::Contains("every rank must be on this node"));
+  s = backend.CreateNcclComms(1, "tp", 3, ranks, gpus, "", kSoon);
+  CHECK_THAT(s.message(), Catch::Contains("without a shared unique id every rank must be here"));
+  // A shared id from another node must be a whole ncclUniqueId.
+  s = backend.CreateNcclComms(1, "tp", 3, ranks, gpus, "short", kSoon);
+  CHECK_THAT(s.message(), Catch::Contains("unique id"));
+  CHECK(s.code() == StatusCode::kInvalidArgument);
   CHECK(backend.AllocateStaging(0).status().code() == StatusCode::kInvalidArgument);
 }
 

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -107,14 +108,22 @@ class FakeGpuBackend final : public GpuBackend {
   void FreeStaging(void*) override {}
 
   std::string NcclVersion() const override { return nccl_version; }
+  StatusOr<std::string> NewNcclUniqueId() override {
+    std::lock_guard lock(mu_);
+    ++unique_ids;
+    return "fake-unique-id-" + std::to_string(unique_ids) + "-" +
+           std::to_string(reinterpret_cast<uintptr_t>(this));
+  }
   Status CreateNcclComms(uint64_t group_id, const std::string&, uint32_t world,
                          std::span<const uint32_t> ranks, std::span<const uint32_t> gpus,
-                         Deadline) override {
+                         const std::string& unique_id, Deadline) override {
+    std::lock_guard lock(mu_);
     ++nccl_creates;
     if (!nccl_create_error.ok()) return nccl_create_error;
     comms[group_id] = {std::vector<uint32_t>(ranks.begin(), ranks.end()),
                        std::vector<uint32_t>(gpus.begin(), gpus.end())};
-    (void)world;
+    comm_ids[group_id] = unique_id;
+    comm_worlds[group_id] = world;
     return Status::Ok();
   }
   Status PollNccl(uint64_t) override {
@@ -165,6 +174,9 @@ class FakeGpuBackend final : public GpuBackend {
   std::vector<kernels::AllReduceLaunch> launches;
   std::map<std::pair<uint64_t, uint32_t>, std::vector<NcclCall>> nccl_calls;
   std::map<uint64_t, std::pair<std::vector<uint32_t>, std::vector<uint32_t>>> comms;
+  std::map<uint64_t, std::string> comm_ids;    // the unique id each group was made from
+  std::map<uint64_t, uint32_t> comm_worlds;
+  int unique_ids = 0;
 
  private:
   static std::string Id(void* event) {
