@@ -353,25 +353,32 @@ class DeviceEngine final : public Engine {
   // here and the id is made here). A failure is kept: not retried.
   Status EnsureNccl(const OpPlan& plan, const std::string& unique_id) {
     const std::vector<uint32_t> rank_gpus = RankGpus(plan);
-    std::lock_guard lock(mu_);
-    GroupState& state = groups_[plan.group_id];
-    if (state.nccl_gpus == rank_gpus) return Status::Ok();
-    RETURN_IF_ERROR(state.nccl_refused);
-    if (!state.nccl_gpus.empty()) {
-      return FailedPrecondition("the group's NCCL communicators are on other GPUs");
+    {
+      std::lock_guard lock(mu_);
+      GroupState& state = groups_[plan.group_id];
+      if (state.nccl_gpus == rank_gpus) return Status::Ok();
+      RETURN_IF_ERROR(state.nccl_refused);
+      if (!state.nccl_gpus.empty()) {
+        return FailedPrecondition("the group's NCCL communicators are on other GPUs");
+      }
     }
     std::vector<uint32_t> ranks;
     for (size_t i = 0; i < plan.ranks.size(); ++i) ranks.push_back(GroupRank(plan, i));
     const uint32_t world =
         plan.world_size == 0 ? static_cast<uint32_t>(plan.ranks.size()) : plan.world_size;
-    state.nccl_refused =
+    // Outside the lock: it blocks until every rank's communicator is ready
+    // (other groups go on). Only this group's executor thread gets here.
+    Status made =
         backend_->CreateNcclComms(plan.group_id, "group " + std::to_string(plan.group_id),
                                   world, ranks, rank_gpus, unique_id, plan.deadline);
-    if (state.nccl_refused.ok()) {
+    std::lock_guard lock(mu_);
+    GroupState& state = groups_[plan.group_id];
+    state.nccl_refused = made;
+    if (made.ok()) {
       state.nccl_gpus = rank_gpus;
       watchdog_->WatchNccl(plan.group_id);
     }
-    return state.nccl_refused;
+    return made;
   }
 
   // Enqueues every local rank's calls on its GPU; then an asynchronous
