@@ -57,6 +57,11 @@ struct OpRecord {
   // What every arrived rank was told; OK only when every output is complete.
   StatusCode code = StatusCode::kOk;
   std::string message;
+  // How it ran, for ops that reached an engine: "host", "network" (across
+  // nodes on host memory), "cuda:one_shot", "cuda:two_shot",
+  // "cuda:copies", "cuda:nccl", "cuda:staged", "cuda:staged+network",
+  // "cuda:barrier"; empty for ops that never did (mismatch, abort).
+  std::string path;
 };
 
 // A copy of a recorder's content, with the clock readings that turn its

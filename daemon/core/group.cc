@@ -210,7 +210,7 @@ void Group::SubmitCollectiveLocked(uint32_t rank, Arrival arrival, Completions& 
     pending_.erase(seq);
     return;
   }
-  ReadyOp ready{seq, {}, {}, {}};
+  ReadyOp ready{seq, {}, {}, {}, {}};
   for (uint32_t r : local_) {
     ready.ranks.push_back(r);
     ready.arrivals.push_back(std::move(*op.ranks[r]));
@@ -248,7 +248,7 @@ void Group::SubmitPointToPointLocked(uint32_t rank, Arrival arrival, Completions
   Channel& ch = channels_[{src, dst}];
   if (IsMultiNode() && members_[arrival.call.peer].remote) {
     // The other side is another node's: this side runs alone, in order.
-    ReadyOp ready{++ch.next_seq, {}, {rank}, {}};
+    ReadyOp ready{++ch.next_seq, {}, {rank}, {}, {}};
     ready.plan.kind = arrival.call.kind;
     ready.plan.dtype = arrival.call.dtype;
     ready.plan.count = arrival.call.count;
@@ -265,7 +265,7 @@ void Group::SubmitPointToPointLocked(uint32_t rank, Arrival arrival, Completions
 void Group::MatchChannelLocked(Channel& ch, uint32_t src, uint32_t dst, Completions& out) {
   while (!ch.sends.empty() && !ch.recvs.empty()) {
     const uint64_t seq = ++ch.next_seq;
-    ReadyOp ready{seq, {}, {src, dst}, {}};
+    ReadyOp ready{seq, {}, {src, dst}, {}, {}};
     ready.arrivals.push_back(std::move(ch.sends.front()));
     ready.arrivals.push_back(std::move(ch.recvs.front()));
     ch.sends.pop_front();
@@ -608,6 +608,8 @@ void Group::Execute(ReadyOp& op) {
   plan.group_ranks = op.ranks;
   for (const Arrival& a : op.arrivals) plan.deadline = std::min(plan.deadline, a.deadline);
   plan.exchange = IsMultiNode() ? network_->exchange() : nullptr;
+  op.path = IsMultiNode() && !IsPointToPoint(call.kind) ? "network" : engine_->Name();
+  plan.path = &op.path;
   const bool on_device = HasDeviceRanks(plan);
   device_ops_ = device_ops_ || on_device;
   if (!IsMultiNode() || (IsPointToPoint(call.kind) && op.arrivals.size() == 2)) {
@@ -619,6 +621,7 @@ void Group::Execute(ReadyOp& op) {
         send ? me : call.peer, send ? call.peer : me, op.seq, plan.ranks[0],
         call.count * DataTypeSize(call.dtype));
     if (transfer.ok()) {
+      plan.path = nullptr;  // points into `op`, which moves
       std::lock_guard lock(mu_);
       transit_.push_back(InTransit{std::move(op), std::move(transfer.value())});
       if (!transit_running_) {
@@ -646,6 +649,7 @@ void Group::Execute(ReadyOp& op) {
       return network_->RunCollective(op.seq, call, host, plan.deadline);
     });
   }
+  plan.path = nullptr;
   FinishOp(op, std::move(status));
   // Cleared only now, so that a drain waiting for InFlightOps() == 0 knows
   // every rank has its answer.
@@ -686,9 +690,9 @@ void Group::FinishOp(ReadyOp& op, Status status) {
     }
   }
   if (!status.ok()) {
-    spdlog::error("group '{}' {} at sequence {} failed in engine {}: {}", name_,
+    spdlog::error("group '{}' {} at sequence {} failed ({}): {}", name_,
                   CollectiveName(op.arrivals[0].call.kind), op.seq,
-                  IsMultiNode() ? "host+gloo" : engine_->Name(), status.ToString());
+                  op.path.empty() ? engine_->Name() : op.path, status.ToString());
   }
   {
     std::lock_guard lock(mu_);
@@ -708,6 +712,7 @@ void Group::FinishOp(ReadyOp& op, Status status) {
     for (size_t i = 0; i < op.arrivals.size(); ++i) {
       AddArrivalLocked(record, op.ranks[i], op.arrivals[i]);
     }
+    record.path.assign(op.path);
     FinishRecordLocked(record, status);
   }
   for (Arrival& a : op.arrivals) a.done(status, op.seq);

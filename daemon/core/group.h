@@ -232,6 +232,7 @@ class Group : public std::enable_shared_from_this<Group> {
     OpPlan plan;
     std::vector<uint32_t> ranks;    // group ranks, in plan order
     std::vector<Arrival> arrivals;  // same order
+    std::string_view path;          // how the engine ran it (static text)
   };
   // A cross-node send or recv posted to the network, awaiting completion.
   struct InTransit {

@@ -106,6 +106,10 @@ struct OpPlan {
   // Multi-node groups: the epoch's exchange (null on a single node). Valid
   // during the call.
   GroupExchange* exchange = nullptr;
+  // When set, an engine that chooses among ways to run an op writes the
+  // one it took (static text, e.g. "cuda:one_shot"), for the flight
+  // recorder and the metrics.
+  std::string_view* path = nullptr;
 };
 
 // True when some rank's memory is on a GPU.

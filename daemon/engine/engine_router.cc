@@ -16,13 +16,19 @@ StatusOr<Engine*> EngineRouter::Device() const {
 }
 
 Status EngineRouter::Execute(const OpPlan& plan) {
-  if (!HasDeviceRanks(plan)) return host_->Execute(plan);
+  if (!HasDeviceRanks(plan)) {
+    if (plan.path != nullptr) *plan.path = host_->Name();
+    return host_->Execute(plan);
+  }
   ASSIGN_OR_RETURN(Engine * device, Device());
   return device->Execute(plan);
 }
 
 Status EngineRouter::ExecuteStaged(const OpPlan& plan, const HostRun& run) {
-  if (!HasDeviceRanks(plan)) return run(plan);
+  if (!HasDeviceRanks(plan)) {
+    if (plan.path != nullptr) *plan.path = "network";
+    return run(plan);
+  }
   ASSIGN_OR_RETURN(Engine * device, Device());
   return device->ExecuteStaged(plan, run);
 }

@@ -45,6 +45,7 @@ json OpJson(const FlightDump& dump, const OpRecord& r) {
       {"finished_unix_us", finished},
       {"duration_us", finished - first},
       {"arrivals", arrivals},
+      {"path", r.path.empty() ? json(nullptr) : json(r.path)},
       {"status",
        {{"code", std::string(StatusCodeName(r.code))}, {"message", r.message}}}};
 }

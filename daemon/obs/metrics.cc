@@ -73,6 +73,10 @@ void MetricsRegistry::OnOpFinished(const OpRecord& record) {
   const double seconds =
       std::chrono::duration<double>(record.finished - record.first_arrival).count();
   RecordOp(record.kind, record.code, record.bytes, seconds);
+  if (!record.path.empty()) {
+    std::lock_guard lock(paths_mu_);
+    ++paths_[record.path];
+  }
 }
 
 void MetricsRegistry::RecordOp(CollectiveKind kind, StatusCode code, uint64_t bytes,
@@ -131,6 +135,7 @@ std::string MetricsRegistry::Render() const {
          Label("git_commit", git_commit_) + "," + Label("version", version_), "1");
   const GaugeValues g = gauges_ ? gauges_() : GaugeValues{};
   RenderOps(out);
+  RenderPaths(out);
   RenderDurations(out);
   RenderNetwork(out, g);
   RenderGauges(out, g);
@@ -156,6 +161,16 @@ void MetricsRegistry::RenderOps(std::string& out) const {
     if (kinds_[k].ops[0].load(kRelaxed) == 0) continue;
     Sample(out, "ccs_op_bytes_total", CollectiveLabel(k),
            std::to_string(kinds_[k].bytes.load(kRelaxed)));
+  }
+}
+
+void MetricsRegistry::RenderPaths(std::string& out) const {
+  Header(out, "ccs_engine_ops_total", "counter",
+         "Finished ops that reached an engine, by how they ran (host, network, "
+         "cuda:one_shot, cuda:two_shot, cuda:copies, cuda:nccl, cuda:staged, ...).");
+  std::lock_guard lock(paths_mu_);
+  for (const auto& [path, n] : paths_) {
+    Sample(out, "ccs_engine_ops_total", Label("path", path), std::to_string(n));
   }
 }
 

@@ -12,6 +12,10 @@
 //   ccs_op_bytes_total{collective}               counter, bytes written into
 //                                                the ranks' outputs by ops
 //                                                that completed
+//   ccs_engine_ops_total{path}                   counter, finished ops that
+//                                                reached an engine, by how
+//                                                they ran (OpRecord::path:
+//                                                host, network, cuda:...)
 //   ccs_groups{state}                            gauge, current groups
 //   ccs_sessions, ccs_buffers, ccs_mapped_bytes  gauges
 // Links to the other nodes of multi-node groups:
@@ -27,7 +31,8 @@
 //                                                daemon's multi-node groups:
 //                                                1 while one of them is READY
 // Gauges are read from a GaugeSource at scrape time; counters are updated
-// by OnOpFinished with relaxed atomics (no lock).
+// by OnOpFinished with relaxed atomics (no lock), except the per-path
+// counts (a short lock: their label set is open).
 //
 // Thread-safe: OnOpFinished and Render may run concurrently from any
 // threads. SetGaugeSource must be called before the first Render.
@@ -37,6 +42,8 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -114,6 +121,7 @@ class MetricsRegistry final : public OpObserver, public LinkObserver {
   };
 
   void RenderOps(std::string& out) const;
+  void RenderPaths(std::string& out) const;
   void RenderDurations(std::string& out) const;
   void RenderNetwork(std::string& out, const GaugeValues& g) const;
   void RenderGauges(std::string& out, const GaugeValues& g) const;
@@ -123,6 +131,8 @@ class MetricsRegistry final : public OpObserver, public LinkObserver {
   GaugeSource gauges_;
   std::array<PerKind, kKinds> kinds_;
   Network network_;
+  mutable std::mutex paths_mu_;
+  std::map<std::string, uint64_t> paths_;  // guarded by paths_mu_
 };
 
 // `value` with '\\', '"' and newlines escaped for a label value.

@@ -82,7 +82,11 @@ class DeviceEngine final : public Engine {
 
   Status Execute(const OpPlan& plan) override {
     RETURN_IF_ERROR(CheckGpus(plan));
-    if (plan.kind == CollectiveKind::kBarrier) return RunBarrier(plan);
+    Took(plan, "cuda:staged");  // until a better path is chosen below
+    if (plan.kind == CollectiveKind::kBarrier) {
+      Took(plan, "cuda:barrier");
+      return RunBarrier(plan);
+    }
     const bool all_device = std::all_of(plan.ranks.begin(), plan.ranks.end(),
                                         [](const RankIo& io) { return io.gpu >= 0; });
     if (!all_device) return RunStaged(plan, HostExecute());
@@ -93,15 +97,18 @@ class DeviceEngine final : public Engine {
       const AlgorithmChoice choice = SelectAllReduce(Situation(plan, gpus, nccl_possible),
                                                      options_.thresholds);
       if (choice.algorithm == Algorithm::kOneShot) {
+        Took(plan, "cuda:one_shot");
         return RunKernel(plan, gpus, kernels::ArAlgorithm::kOneShot);
       }
       if (choice.algorithm == Algorithm::kTwoShot) {
+        Took(plan, "cuda:two_shot");
         return RunKernel(plan, gpus, kernels::ArAlgorithm::kTwoShot);
       }
     }
     std::vector<DeviceCopy> copies;
     if (gpus.size() == 1 && (WholeGroup(plan) || plan.kind == CollectiveKind::kSend) &&
         PlanDeviceCopies(plan, copies)) {
+      Took(plan, "cuda:copies");
       return RunCopies(plan, gpus[0], copies);
     }
     if (nccl_possible) {
@@ -134,6 +141,10 @@ class DeviceEngine final : public Engine {
     Status nccl_refused;              // creation failed once: not retried
     std::optional<bool> nccl_agreed;  // multi-node: the nodes' agreement
   };
+
+  static void Took(const OpPlan& plan, std::string_view path) {
+    if (plan.path != nullptr) *plan.path = path;
+  }
 
   // INVALID_ARGUMENT for a GPU index this engine does not have.
   Status CheckGpus(const OpPlan& plan) const {
@@ -399,6 +410,7 @@ class DeviceEngine final : public Engine {
   // communicators cannot be made.
   Status RunNccl(const OpPlan& plan, const std::vector<NcclRankCalls>& calls) {
     if (!EnsureNccl(plan, "").ok()) return RunStaged(plan, HostExecute());
+    Took(plan, "cuda:nccl");
     return EnqueueNccl(plan, calls);
   }
 
@@ -478,12 +490,14 @@ class DeviceEngine final : public Engine {
   Status RunAcrossNodes(const OpPlan& plan, const HostRun& run) {
     const bool all_device = std::all_of(plan.ranks.begin(), plan.ranks.end(),
                                         [](const RankIo& io) { return io.gpu >= 0; });
+    Took(plan, "cuda:staged+network");
     if (plan.exchange == nullptr || !all_device || !CrossNodeNcclKind(plan.kind)) {
       return RunStaged(plan, run);
     }
     ASSIGN_OR_RETURN(bool nccl, AgreeNccl(plan));
     if (!nccl) return RunStaged(plan, run);
     ASSIGN_OR_RETURN(std::vector<NcclRankCalls> calls, PlanNcclCalls(plan));
+    Took(plan, "cuda:nccl");
     return EnqueueNccl(plan, calls);
   }
 

@@ -62,6 +62,7 @@ TEST_CASE("A completed op is recorded once with every rank's arrival",
   CHECK(op.arrivals[1].at < op.arrivals[0].at);
   CHECK(op.first_arrival == op.arrivals[1].at);
   CHECK(op.finished >= op.arrivals[0].at);
+  CHECK(op.path == "recording");  // the engine that ran it
   REQUIRE(observer.records().size() == 1);
   CHECK(observer.records()[0].code == StatusCode::kOk);
   g->Shutdown(Unavailable("test over"));
@@ -83,6 +84,7 @@ TEST_CASE("A mismatched op is recorded with the mismatch once all ranks arrived"
   REQUIRE(dump.ops.size() == 1);
   CHECK(dump.ops[0].code == StatusCode::kInvalidArgument);
   CHECK(dump.ops[0].message.find("mismatch") != std::string::npos);
+  CHECK(dump.ops[0].path.empty());  // never reached an engine
   CHECK(Ranks(dump.ops[0]) == std::vector<uint32_t>{0, 1, 2});
   CHECK(g->View().in_flight.empty());
   g->Shutdown(Unavailable("test over"));

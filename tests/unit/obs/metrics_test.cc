@@ -81,6 +81,24 @@ TEST_CASE("An op record is counted from first arrival to completion", "[metrics]
       text, "ccs_op_duration_seconds_bucket{collective=\"broadcast\",le=\"0.005\"} 1"));
 }
 
+TEST_CASE("Ops are counted by the engine path they took", "[metrics]") {
+  MetricsRegistry registry("1", "x");
+  OpRecord r;
+  r.kind = CollectiveKind::kAllReduce;
+  r.path = "cuda:one_shot";
+  registry.OnOpFinished(r);
+  registry.OnOpFinished(r);
+  r.path = "host";
+  registry.OnOpFinished(r);
+  r.path.clear();  // never reached an engine (a mismatch): not counted
+  registry.OnOpFinished(r);
+  const std::string text = registry.Render();
+  INFO(text);
+  CHECK(HasLine(text, "ccs_engine_ops_total{path=\"cuda:one_shot\"} 2"));
+  CHECK(HasLine(text, "ccs_engine_ops_total{path=\"host\"} 1"));
+  CHECK(text.find("ccs_engine_ops_total{path=\"\"}") == std::string::npos);
+}
+
 TEST_CASE("Gauges come from the source at render time", "[metrics]") {
   MetricsRegistry registry("1", "x");
   GaugeValues values;

@@ -94,6 +94,10 @@ TEST_CASE("an all-reduce of device buffers runs the device engine through the co
   REQUIRE(d.fake->launches.size() == 1);
   CHECK(d.fake->launches[0].num_outputs == 2);
   CHECK(d.fake->live_signals.size() == 1);  // the group's, kept by the engine
+  // The flight recorder says how the op ran.
+  const GroupDump dump = groups.FindByName("g").value()->Dump();
+  REQUIRE(dump.flight.ops.size() == 1);
+  CHECK(dump.flight.ops[0].path == "cuda:one_shot");
 
   SECTION("host and device buffers in one call are refused, naming both sides") {
     const std::string name = "/ccs-device-ops-test-" + std::to_string(getpid());
