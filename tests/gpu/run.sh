@@ -21,6 +21,9 @@
 #          (against a device memcpy and a single-rank ncclAllReduce) and
 #          with 4 ranks (against the memcpy), on a ccsd this script starts
 #          and stops.
+#       CCS_GPU_STEPS picks steps (default "unit collectives bench"), e.g.
+#       CCS_GPU_STEPS=bench to rerun the bench alone in another call when
+#       the whole run does not fit one call's limit.
 #       Writes one log per step under OUT_DIR (default $OUT, else
 #       /tmp/ccs-gpu) and prints a table last: the tests, then the bench
 #       rows (size, daemon us, memcpy us, ratio, nccl us, ratio). Exits
@@ -172,7 +175,12 @@ run() {
   fi
   local t n rc start failed=0
   local -a rows=()
-  for t in "${tests[@]}"; do
+  local steps=" ${CCS_GPU_STEPS:-unit collectives bench} "
+  local -a run_tests=() run_ranks=() run_bench_ranks=()
+  [[ $steps == *" unit "* ]] && run_tests=("${tests[@]}")
+  [[ $steps == *" collectives "* ]] && run_ranks=("${collective_ranks[@]}")
+  [[ $steps == *" bench "* ]] && run_bench_ranks=(1 4)
+  for t in "${run_tests[@]}"; do
     start=$SECONDS
     set +e
     timeout -k 5 240 "$bundle_dir/bin/$t" >"$out/$t.log" 2>&1
@@ -181,7 +189,7 @@ run() {
     [[ $rc -eq 0 || $rc -eq 77 ]] || failed=1
     rows+=("$(printf '%-32s %5ss  %s' "$t" "$((SECONDS - start))" "$(verdict "$rc" "$out/$t.log")")")
   done
-  for n in "${collective_ranks[@]}"; do
+  for n in "${run_ranks[@]}"; do
     t=gpu_collectives_$n
     start=$SECONDS
     set +e
@@ -193,7 +201,7 @@ run() {
     [[ $rc -eq 0 || $rc -eq 77 ]] || failed=1
     rows+=("$(printf '%-32s %5ss  %s' "$t" "$((SECONDS - start))" "$(verdict "$rc" "$out/$t.log")")")
   done
-  for n in 1 4; do
+  for n in "${run_bench_ranks[@]}"; do
     t="ccs-bench device, $n rank(s)"
     start=$SECONDS
     rc=$(run_bench "$bundle_dir" "$out" "$n" "$nccl_lib")
@@ -204,7 +212,7 @@ run() {
   echo "== NCCL for the baseline: ${nccl_lib:-none found}"
   printf '%-32s %6s  %s\n' test time result
   printf '%s\n' "${rows[@]}"
-  for n in 1 4; do
+  for n in "${run_bench_ranks[@]}"; do
     echo "== ccs-bench --memory device all_reduce float32, $n rank(s) (logs: $out/bench-$n.log)"
     grep -m2 -E '^# (device memcpy|nccl) baseline' "$out/bench-$n.log" || true
     printf '%12s %12s %12s %8s %12s %8s\n' size daemon_us memcpy_us ratio nccl_us ratio
