@@ -608,11 +608,12 @@ void Group::Execute(ReadyOp& op) {
   plan.group_ranks = op.ranks;
   for (const Arrival& a : op.arrivals) plan.deadline = std::min(plan.deadline, a.deadline);
   plan.exchange = IsMultiNode() ? network_->exchange() : nullptr;
-  op.path = IsMultiNode() && !IsPointToPoint(call.kind) ? "network" : engine_->Name();
+  const bool local = !IsMultiNode() || (IsPointToPoint(call.kind) && op.arrivals.size() == 2);
+  op.path = local ? engine_->Name() : "network";  // the engine may say more
   plan.path = &op.path;
   const bool on_device = HasDeviceRanks(plan);
   device_ops_ = device_ops_ || on_device;
-  if (!IsMultiNode() || (IsPointToPoint(call.kind) && op.arrivals.size() == 2)) {
+  if (local) {
     status = engine_->Execute(plan);  // this node's ranks only
   } else if (IsPointToPoint(call.kind) && !on_device) {
     const bool send = call.kind == CollectiveKind::kSend;
