@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "client/src/client_impl.h"
+#include "client/src/device_export.h"
 
 namespace ccs {
 
@@ -46,6 +47,12 @@ std::unique_ptr<Group> Client::JoinGroup(const std::string& name, uint32_t world
                                          uint32_t rank,
                                          std::chrono::milliseconds timeout) {
   return impl_->JoinGroup(name, world_size, rank, timeout);
+}
+
+std::unique_ptr<Group> Client::JoinGroup(const std::string& name, uint32_t world_size,
+                                         uint32_t rank, const JoinOptions& options) {
+  const std::string uuid = options.cuda_device >= 0 ? DeviceUuidOf(options.cuda_device) : "";
+  return impl_->JoinGroup(name, world_size, rank, options.timeout, uuid);
 }
 
 }  // namespace ccs

@@ -161,13 +161,15 @@ void ClientImpl::ReleaseBuffer(uint64_t buffer_id) {
 
 std::unique_ptr<Group> ClientImpl::JoinGroup(const std::string& name, uint32_t world_size,
                                              uint32_t rank,
-                                             std::chrono::milliseconds timeout) {
+                                             std::chrono::milliseconds timeout,
+                                             const std::string& device_uuid) {
   v1::JoinGroupRequest request;
   request.set_session_id(hello().session_id);
   request.set_name(name);
   request.set_world_size(world_size);
   request.set_rank(rank);
   request.set_timeout_ms(TimeoutMs(timeout));
+  request.set_device_uuid(device_uuid);
   v1::JoinGroupResponse response;
   Invoke("JoinGroup", OpDeadline(timeout), [&](grpc::ClientContext* context) {
     return groups_->JoinGroup(context, request, &response);

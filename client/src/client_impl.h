@@ -60,8 +60,10 @@ class ClientImpl {
   std::unique_ptr<DeviceBuffer> RegisterDeviceBuffer(void* device_ptr, size_t bytes);
   std::unique_ptr<HostBuffer> RegisterHostBuffer(const std::string& shm_name,
                                                  size_t bytes);
+  // `device_uuid`: the 16 bytes of the rank's GPU, or empty (none named).
   std::unique_ptr<Group> JoinGroup(const std::string& name, uint32_t world_size,
-                                   uint32_t rank, std::chrono::milliseconds timeout);
+                                   uint32_t rank, std::chrono::milliseconds timeout,
+                                   const std::string& device_uuid = "");
 
   // For Group::Split: joins the subgroup of `parent_ranks` of group
   // `parent_id` (see GroupService.JoinSubgroup).

@@ -31,4 +31,9 @@ struct DeviceExport {
 // UNIMPLEMENTED when the SDK was built without CUDA.
 DeviceExport ExportDeviceRange(void* ptr, size_t bytes);
 
+// The 16 bytes of cudaDeviceProp::uuid of device `ordinal` of this process.
+// Throws Error: FAILED_PRECONDITION naming the CUDA error; UNIMPLEMENTED
+// without CUDA.
+std::string DeviceUuidOf(int ordinal);
+
 }  // namespace ccs

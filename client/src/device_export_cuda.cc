@@ -78,4 +78,11 @@ DeviceExport ExportDeviceRange(void* ptr, size_t bytes) {
   return out;
 }
 
+std::string DeviceUuidOf(int ordinal) {
+  cudaDeviceProp prop;
+  Check(cudaGetDeviceProperties(&prop, ordinal),
+        "cudaGetDeviceProperties of device " + std::to_string(ordinal));
+  return std::string(prop.uuid.bytes, sizeof(prop.uuid.bytes));
+}
+
 }  // namespace ccs

@@ -92,7 +92,7 @@ GroupState Group::state() const {
 }
 
 Status Group::Join(uint32_t rank, uint32_t world_size, const Session& session,
-                   Clock::time_point deadline, JoinDone done) {
+                   Clock::time_point deadline, JoinDone done, int32_t gpu) {
   Completions out;
   {
     std::lock_guard lock(mu_);
@@ -116,6 +116,7 @@ Status Group::Join(uint32_t rank, uint32_t world_size, const Session& session,
     m.joined = true;
     m.alive = true;
     m.session = session;
+    m.gpu = gpu;
     if (m.join_done) {
       // The earlier call is abandoned, but its reactor must still finish.
       out.push_back([d = std::move(m.join_done), r = JoinResult{id_, epoch_, world_size_, rank}] {
@@ -129,6 +130,8 @@ Status Group::Join(uint32_t rank, uint32_t world_size, const Session& session,
       state_ = GroupState::kReady;
       spdlog::info("group '{}' epoch {} is READY with {} ranks", name_, epoch_.load(),
                    world_size_);
+      prepare_ = std::all_of(members_.begin(), members_.end(),
+                             [](const Member& x) { return x.gpu >= 0; });
       FinishJoinsLocked(Status::Ok(), out);
     }
   }
@@ -552,6 +555,20 @@ void Group::Run() {
   while (!stop_) {
     if (cluster_ != nullptr && state_ == GroupState::kForming) {
       FormStep(lock);
+      continue;
+    }
+    if (prepare_) {
+      // Before any op: the engine sets up the group's GPU resources.
+      prepare_ = false;
+      GroupSetup setup{id_, name_, world_size_, {}, {}, join_deadline_};
+      for (uint32_t r = 0; r < world_size_; ++r) {
+        setup.ranks.push_back(r);
+        setup.gpus.push_back(members_[r].gpu);
+      }
+      device_ops_ = true;  // the engine may keep state for it from now on
+      lock.unlock();
+      engine_->PrepareGroup(setup);
+      lock.lock();
       continue;
     }
     if (!ready_.empty()) {

@@ -152,8 +152,11 @@ class Group : public std::enable_shared_from_this<Group> {
   // its earlier (abandoned) join. Errors (returned, `done` not called):
   // INVALID_ARGUMENT for a world size other than the group's, ALREADY_EXISTS
   // for a rank another session holds, FAILED_PRECONDITION unless FORMING.
+  // `gpu`: the GPU (daemon index) the rank named at join, or -1; when
+  // every rank served here named one, the executor asks the engine to set
+  // the group up (Engine::PrepareGroup) once READY, before its first op.
   Status Join(uint32_t rank, uint32_t world_size, const Session& session,
-              Clock::time_point deadline, JoinDone done);
+              Clock::time_point deadline, JoinDone done, int32_t gpu = -1);
 
   // The rank `session_id` holds as a live member, if any.
   std::optional<uint32_t> RankOf(uint64_t session_id) const;
@@ -203,6 +206,7 @@ class Group : public std::enable_shared_from_this<Group> {
     bool alive = false;
     bool registered = false;  // in the cluster's formation round
     bool remote = false;      // served by another node's daemon
+    int32_t gpu = -1;         // named at join (daemon index), or -1
     std::string node;
     Session session;
     JoinDone join_done;
@@ -327,6 +331,7 @@ class Group : public std::enable_shared_from_this<Group> {
   bool stop_ = false;
   bool stopped_ = false;              // the executor thread has left Run()
   bool device_ops_ = false;           // executor thread only: ran a device op
+  bool prepare_ = false;              // READY and not yet set up (PrepareGroup)
   std::thread thread_;
 };
 

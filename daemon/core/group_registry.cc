@@ -32,7 +32,8 @@ Status GroupRegistry::Join(const Session& session, const JoinRequest& request,
                    ForJoinLocked(request.name, request.world_size, deadline, [this] {
                      return GroupHooks{observer_, flight_recorder_ops_, cluster_};
                    }));
-  return group->Join(request.rank, request.world_size, session, deadline, std::move(done));
+  return group->Join(request.rank, request.world_size, session, deadline, std::move(done),
+                     request.gpu);
 }
 
 Status GroupRegistry::JoinSubgroup(const Session& session, const SubgroupRequest& request,

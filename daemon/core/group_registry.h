@@ -27,6 +27,7 @@ struct JoinRequest {
   uint32_t world_size = 0;
   uint32_t rank = 0;
   std::chrono::milliseconds timeout{0};  // 0: config's join_timeout_ms
+  int32_t gpu = -1;  // the GPU (daemon index) the rank named, or -1
 };
 
 // A subgroup of a READY parent group: every rank of the subgroup asks for

@@ -119,6 +119,17 @@ bool HasDeviceRanks(const OpPlan& plan);
 // network's collectives of a multi-node group).
 using HostRun = std::function<Status(const OpPlan& host_plan)>;
 
+// A group that just became READY, for engines that set up per-group
+// resources ahead of its first op.
+struct GroupSetup {
+  uint64_t group_id = 0;
+  std::string name;
+  uint32_t world_size = 0;
+  std::vector<uint32_t> ranks;  // this node's ranks
+  std::vector<int32_t> gpus;    // per rank: the GPU it named at join, or -1
+  std::chrono::steady_clock::time_point deadline;  // the formation deadline
+};
+
 class Engine {
  public:
   virtual ~Engine() = default;
@@ -138,6 +149,11 @@ class Engine {
   // the op natively across the nodes without `run`. Host-only plans go to
   // `run` as they are (the default).
   virtual Status ExecuteStaged(const OpPlan& plan, const HostRun& run) { return run(plan); }
+  // Sets up what the engine keeps for a group before its first op (NCCL
+  // communicators), best effort: a failure is kept for the op-time paths
+  // to see, never fails the group. Called once, from the group's executor
+  // thread, before any Execute of it; blocks up to setup.deadline.
+  virtual void PrepareGroup(const GroupSetup& /*setup*/) {}
   // The group is gone: drop what the engine keeps for it. Called once, from
   // the group's executor thread, after its last Execute.
   virtual void ForgetGroup(uint64_t /*group_id*/) {}

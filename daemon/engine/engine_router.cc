@@ -33,6 +33,10 @@ Status EngineRouter::ExecuteStaged(const OpPlan& plan, const HostRun& run) {
   return device->ExecuteStaged(plan, run);
 }
 
+void EngineRouter::PrepareGroup(const GroupSetup& setup) {
+  if (device_ != nullptr) device_->PrepareGroup(setup);
+}
+
 void EngineRouter::ForgetGroup(uint64_t group_id) {
   host_->ForgetGroup(group_id);
   if (device_ != nullptr) device_->ForgetGroup(group_id);

@@ -21,6 +21,7 @@ class EngineRouter : public Engine {
 
   Status Execute(const OpPlan& plan) override;
   Status ExecuteStaged(const OpPlan& plan, const HostRun& run) override;
+  void PrepareGroup(const GroupSetup& setup) override;
   void ForgetGroup(uint64_t group_id) override;
   // "host" or "host+<device engine's name>".
   std::string_view Name() const override { return name_; }

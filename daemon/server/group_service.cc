@@ -32,6 +32,27 @@ grpc::ServerUnaryReactor* StartJoin(const ServiceContext& ctx,
   return reactor;
 }
 
+// The daemon's index of the GPU a join names by UUID (-1: none named).
+// INVALID_ARGUMENT for a malformed UUID, NOT_FOUND for a GPU this daemon
+// does not see, and the device refusal when it serves no device memory.
+StatusOr<int32_t> JoinGpu(const ServiceContext& ctx, const std::string& uuid_bytes) {
+  if (uuid_bytes.empty()) return -1;
+  ASSIGN_OR_RETURN(cuda::DeviceUuid uuid, cuda::DeviceUuidFromBytes(uuid_bytes));
+  if (ctx.device_buffers == nullptr) {
+    const Status& why = ctx.device_buffers_refusal;
+    return Status(why.ok() ? StatusCode::kUnimplemented : why.code(),
+                  "a join naming " + cuda::FormatDeviceUuid(uuid) + " refused: " +
+                      (why.ok() ? std::string("this ccsd has no device buffer mapper")
+                                : std::string(why.message())) +
+                      "; join without naming a device");
+  }
+  const std::vector<cuda::LocalDevice>& devices = ctx.device_buffers->devices();
+  ASSIGN_OR_RETURN(cuda::LocalDevice found, cuda::FindDevice(devices, uuid));
+  int32_t index = 0;
+  while (devices[index].uuid != found.uuid) ++index;
+  return index;
+}
+
 }  // namespace
 
 grpc::ServerUnaryReactor* GroupService::JoinGroup(grpc::CallbackServerContext* context,
@@ -41,7 +62,8 @@ grpc::ServerUnaryReactor* GroupService::JoinGroup(grpc::CallbackServerContext* c
                    std::chrono::milliseconds(request->timeout_ms())};
   // Completes when the group is READY or formation fails.
   return StartJoin(ctx_, context, request->session_id(), response,
-                   [&](const Session& session, JoinDone done) {
+                   [&](const Session& session, JoinDone done) -> Status {
+                     ASSIGN_OR_RETURN(join.gpu, JoinGpu(ctx_, request->device_uuid()));
                      return ctx_.groups->Join(session, join, std::move(done));
                    });
 }

@@ -28,6 +28,19 @@ struct ClientOptions {
 // must be destroyed before their Client. Thread-safe for concurrent calls.
 // Not fork-safe (gRPC is not): a child process must connect its own Client,
 // and should fork before this process creates one.
+struct JoinOptions {
+  // Formation deadline; 0: the daemon's join timeout.
+  std::chrono::milliseconds timeout{0};
+  // The CUDA device (an ordinal of this process) this rank's device
+  // buffers live on; -1: none named. When every rank of a group on one
+  // daemon names its device, the daemon sets up the group's GPU resources
+  // (NCCL communicators, kernel signal blocks) as soon as it forms rather
+  // than at its first device collective. Needs libccs built with CUDA
+  // (UNIMPLEMENTED otherwise); the daemon answers NOT_FOUND for a GPU it
+  // does not see.
+  int cuda_device = -1;
+};
+
 class Client {
  public:
   // Connects and opens a session. Throws Error (UNAVAILABLE when no daemon
@@ -74,6 +87,9 @@ class Client {
   std::unique_ptr<Group> JoinGroup(const std::string& name, uint32_t world_size,
                                    uint32_t rank,
                                    std::chrono::milliseconds timeout = {});
+  // The same, with options (JoinOptions).
+  std::unique_ptr<Group> JoinGroup(const std::string& name, uint32_t world_size,
+                                   uint32_t rank, const JoinOptions& options);
 
  private:
   explicit Client(std::unique_ptr<ClientImpl> impl);

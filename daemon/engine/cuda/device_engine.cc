@@ -123,6 +123,38 @@ class DeviceEngine final : public Engine {
     return RunAcrossNodes(plan, run);
   }
 
+  // A single-node group whose ranks all named GPUs at join: the kernels'
+  // signal blocks for that set of GPUs and, when NCCL can serve it (no two
+  // ranks on one GPU), its communicators, against the formation deadline.
+  // What fails is left to the op-time paths (a refused NCCL is not
+  // retried; missing signal blocks are allocated at the first kernel op).
+  void PrepareGroup(const GroupSetup& setup) override {
+    if (setup.ranks.size() != setup.world_size || setup.ranks.empty() ||
+        std::chrono::steady_clock::now() >= setup.deadline) {
+      return;
+    }
+    OpPlan plan;
+    plan.group_id = setup.group_id;
+    plan.world_size = setup.world_size;
+    plan.group_ranks = setup.ranks;
+    plan.deadline = setup.deadline;
+    for (int32_t gpu : setup.gpus) {
+      if (gpu < 0 || gpu >= static_cast<int32_t>(backend_->Gpus())) return;
+      RankIo io;
+      io.gpu = gpu;
+      plan.ranks.push_back(io);
+    }
+    const std::vector<uint32_t> gpus = GpusOf(plan);
+    if (gpus.size() <= kernels::kMaxParticipants && plan.ranks.size() <= kernels::kMaxRanks &&
+        (gpus.size() == 1 || options_.p2p.AllPairs(gpus))) {
+      (void)Signals(plan.group_id, gpus);
+    }
+    if (!backend_->NcclVersion().empty() && gpus.size() == plan.ranks.size() &&
+        gpus.size() > 1) {
+      (void)EnsureNccl(plan, "");
+    }
+  }
+
   void ForgetGroup(uint64_t group_id) override {
     watchdog_->Forget(group_id);
     std::lock_guard lock(mu_);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <future>
+#include <thread>
 
 #include "daemon/core/buffer_registry.h"
 #include "daemon/core/collective_submitter.h"
@@ -119,6 +120,47 @@ TEST_CASE("an all-reduce of device buffers runs the device engine through the co
   groups.ShutdownAll(Unavailable("test over"), Clock::now() + 5s);
   // The group is gone: the engine freed its signal block.
   CHECK(d.fake->live_signals.empty());
+}
+
+TEST_CASE("ranks that name their GPUs at join get the group set up as it forms",
+          "[cuda][device_ops]") {
+  // Two GPUs with NCCL "loaded" and P2P verified: a group of one rank per
+  // GPU gets its signal blocks and NCCL communicators before any op.
+  std::unique_ptr<Engine> host = MakeHostEngine({1, 1 << 20});
+  auto* fake = new FakeGpuBackend(2);  // owned by `device`
+  fake->nccl_version = "2.99.0";
+  DeviceEngineOptions options;
+  options.p2p = P2pMatrix(2);
+  options.p2p.Set(0, 1, true);
+  options.p2p.Set(1, 0, true);
+  std::unique_ptr<Engine> device =
+      MakeDeviceEngine(std::unique_ptr<GpuBackend>(fake), host.get(), std::move(options));
+  EngineRouter router(host.get(), device.get());
+  SessionManager sessions;
+  GroupRegistry groups(&router, Config{});
+  std::promise<Status> j0, j1;
+  Session s0 = sessions.Open(PeerIdentity{"fd:1", true, 0, 0, 101}, "r0").value();
+  Session s1 = sessions.Open(PeerIdentity{"fd:2", true, 0, 0, 102}, "r1").value();
+  JoinRequest r0{"named", 2, 0, 5000ms};
+  r0.gpu = 0;
+  JoinRequest r1{"named", 2, 1, 5000ms};
+  r1.gpu = 1;
+  REQUIRE(groups.Join(s0, r0, [&](const Status& s, const JoinResult&) { j0.set_value(s); }).ok());
+  REQUIRE(groups.Join(s1, r1, [&](const Status& s, const JoinResult&) { j1.set_value(s); }).ok());
+  REQUIRE(j0.get_future().get().ok());
+  REQUIRE(j1.get_future().get().ok());
+  const uint64_t gid = groups.FindByName("named").value()->id();
+  bool prepared = false;
+  for (int i = 0; i < 500 && !prepared; ++i) {
+    prepared = fake->HasComms(gid);
+    if (!prepared) std::this_thread::sleep_for(10ms);
+  }
+  CHECK(prepared);
+  CHECK(fake->comms[gid].second == std::vector<uint32_t>{0, 1});
+  CHECK(fake->live_signals.size() == 2);
+  groups.ShutdownAll(Unavailable("test over"), Clock::now() + 5s);
+  CHECK(fake->comms.empty());  // aborted when the group went
+  CHECK(fake->live_signals.empty());
 }
 
 }  // namespace

@@ -146,6 +146,12 @@ class FakeGpuBackend final : public GpuBackend {
     return client_events_.back().get();
   }
 
+  // Whether group `group_id` has communicators now (thread-safe).
+  bool HasComms(uint64_t group_id) const {
+    std::lock_guard lock(mu_);
+    return comms.count(group_id) != 0;
+  }
+
   // Everything logged on `gpu` so far, in order.
   std::vector<std::string> Log(uint32_t gpu) const {
     std::lock_guard lock(mu_);
