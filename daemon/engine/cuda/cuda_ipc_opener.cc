@@ -38,39 +38,10 @@ class CudaIpcOpener final : public IpcOpener {
   }
 };
 
-class CudaIpcEventOpener final : public IpcOpener {
- public:
-  StatusOr<void*> Open(int ordinal, const IpcHandleBytes& handle) override {
-    const std::string where = "on device " + std::to_string(ordinal);
-    RETURN_IF_ERROR(CudaStatus(cudaSetDevice(ordinal), "cudaSetDevice " + where));
-    cudaIpcEventHandle_t h;
-    static_assert(sizeof(h) == kIpcHandleBytes);
-    std::memcpy(&h, handle.data(), sizeof(h));
-    cudaEvent_t event = nullptr;
-    RETURN_IF_ERROR(CudaStatus(cudaIpcOpenEventHandle(&event, h),
-                               "cudaIpcOpenEventHandle of a client's event " + where));
-    return static_cast<void*>(event);
-  }
-
-  void Close(int ordinal, void* event) override {
-    Status s = CudaStatus(cudaSetDevice(ordinal), "cudaSetDevice");
-    if (s.ok()) {
-      s = CudaStatus(cudaEventDestroy(static_cast<cudaEvent_t>(event)),
-                     "cudaEventDestroy");
-    }
-    if (!s.ok())
-      spdlog::warn("closing an IPC event on device {}: {}", ordinal, s.ToString());
-  }
-};
-
 }  // namespace
 
 std::unique_ptr<IpcOpener> MakeCudaIpcOpener() {
   return std::make_unique<CudaIpcOpener>();
-}
-
-std::unique_ptr<IpcOpener> MakeCudaIpcEventOpener() {
-  return std::make_unique<CudaIpcEventOpener>();
 }
 
 }  // namespace ccs::cuda

@@ -1,5 +1,5 @@
-// The real IpcOpeners, for memory and for events. CUDA builds only; need a
-// GPU and driver at run time.
+// The real IpcOpener for device memory. CUDA builds only; needs a GPU and
+// driver at run time. (Clients' IPC events: cuda_ipc_event_opener.h.)
 #pragma once
 
 #include <memory>
@@ -11,8 +11,5 @@ namespace ccs::cuda {
 // Opens with cudaIpcMemLazyEnablePeerAccess on the given ordinal (made
 // current on the calling thread for the call).
 std::unique_ptr<IpcOpener> MakeCudaIpcOpener();
-// Opens IPC events (cudaIpcOpenEventHandle; the pointer is the cudaEvent_t)
-// and destroys them on Close. Use with an IpcMappingCache and alloc_size 0.
-std::unique_ptr<IpcOpener> MakeCudaIpcEventOpener();
 
 }  // namespace ccs::cuda

@@ -1,7 +1,5 @@
 // IpcMappingCache: every device allocation a client registered, mapped once
 // per (device, allocation) and shared by the buffers that point into it.
-// With an event opener (MakeCudaIpcEventOpener) the same cache holds the
-// clients' IPC events, opened once each (alloc_size 0).
 //
 // CUDA lets a process open an IPC memory handle once per device, so the
 // cache is also what makes a second registration of the same allocation (by

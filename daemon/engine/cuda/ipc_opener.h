@@ -1,11 +1,10 @@
-// IpcOpener: how the daemon opens another process's IPC handle: a device
-// allocation (the returned pointer is its base) or an IPC event (the
-// returned pointer is the cudaEvent_t). Both are opened once and cached in an
-// IpcMappingCache, one cache per kind, so no handle is opened per op.
+// IpcOpener: how the daemon opens another process's device allocation by
+// IPC handle (the returned pointer is its base), once per allocation through
+// an IpcMappingCache, so no handle is opened per op. (Clients' IPC events go
+// through the StreamTable's IpcEventOpener.)
 //
-// The real implementations (cuda_ipc_opener.cc, CUDA builds only) call
-// cudaIpcOpenMemHandle / cudaIpcCloseMemHandle, and cudaIpcOpenEventHandle /
-// cudaEventDestroy, on the device's ordinal. Unit
+// The real implementation (cuda_ipc_opener.cc, CUDA builds only) calls
+// cudaIpcOpenMemHandle / cudaIpcCloseMemHandle on the device's ordinal. Unit
 // tests use a fake (tests/unit/engine/cuda/fake_ipc_opener.h): CUDA IPC
 // cannot run without a GPU, so the fake stands in for it and records opens
 // and closes. IpcMappingCache calls an opener under its own lock, one call at

@@ -1,5 +1,5 @@
-// NCCL types, the unique-id exchange through a Store and communicator
-// initialisation against its deadline. None of this needs a GPU:
+// NCCL types and communicator initialisation against its deadline (the
+// unique id's exchange between nodes is the engine's: device_engine_nodes_test). None of this needs a GPU:
 // ncclGetUniqueId works without one, and a communicator that cannot form
 // (no driver here; no peers on a GPU machine) must fail by its deadline with
 // a Status naming it.
@@ -11,8 +11,6 @@
 #include <thread>
 
 #include "daemon/engine/cuda/nccl_types.h"
-#include "daemon/engine/cuda/nccl_unique_id.h"
-#include "daemon/rendezvous/memory_store.h"
 
 namespace ccs::cuda {
 namespace {
@@ -44,37 +42,6 @@ TEST_CASE("reduce ops map to NCCL's; avg needs NCCL 2.10", "[cuda][nccl]") {
   CHECK(*ToNcclRedOp(ReduceOp::kMax, 22809) == ncclMax);
   CHECK(*ToNcclRedOp(ReduceOp::kAvg, 22809) == ncclAvg);
   CHECK(ToNcclRedOp(ReduceOp::kAvg, 2804).status().code() == StatusCode::kUnimplemented);
-}
-
-TEST_CASE("the unique id goes from its creator to the others through the store",
-          "[cuda][nccl]") {
-  auto nccl = Nccl();
-  rendezvous::MemoryStore store;
-  const auto deadline = steady_clock::now() + std::chrono::seconds(10);
-  StatusOr<ncclUniqueId> joined = Internal("not run");
-  std::thread joiner([&] {
-    joined = ExchangeNcclUniqueId(*nccl, store, "g/1/nccl/0", false, deadline);
-  });
-  std::this_thread::sleep_for(milliseconds(20));
-  auto created = ExchangeNcclUniqueId(*nccl, store, "g/1/nccl/0", true, deadline);
-  joiner.join();
-  REQUIRE(created.ok());
-  REQUIRE(joined.ok());
-  CHECK(std::memcmp(created->internal, joined->internal, sizeof(created->internal)) == 0);
-}
-
-TEST_CASE("a joiner whose creator never publishes fails by the deadline naming the key",
-          "[cuda][nccl]") {
-  auto nccl = Nccl();
-  rendezvous::MemoryStore store;
-  auto s = ExchangeNcclUniqueId(*nccl, store, "g/1/nccl/0", false,
-                                steady_clock::now() + milliseconds(50));
-  CHECK(s.status().code() == StatusCode::kDeadlineExceeded);
-  CHECK(s.status().message().find("g/1/nccl/0") != std::string::npos);
-  REQUIRE(store.Set("g/1/nccl/1", "short", rendezvous::Store::kNoExpiry).ok());
-  auto bad = ExchangeNcclUniqueId(*nccl, store, "g/1/nccl/1", false,
-                                  steady_clock::now() + milliseconds(50));
-  CHECK(bad.status().code() == StatusCode::kInternal);
 }
 
 TEST_CASE("a communicator that cannot form fails by its deadline, naming itself",
