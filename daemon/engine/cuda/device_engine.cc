@@ -10,6 +10,7 @@
 
 #include "daemon/core/types.h"
 #include "daemon/engine/cuda/device_copies.h"
+#include "daemon/engine/cuda/event_pool.h"
 #include "daemon/engine/cuda/gpu_fan_out.h"
 #include "daemon/engine/cuda/gpu_worker.h"
 #include "daemon/engine/cuda/launch_sequencer.h"
@@ -59,6 +60,7 @@ class DeviceEngine final : public Engine {
         host_(host),
         options_(std::move(options)),
         staging_(backend_.get()),
+        events_(backend_.get()),
         bind_(backend_->Gpus()) {
     std::vector<GpuWorker*> raw;
     for (uint32_t g = 0; g < backend_->Gpus(); ++g) {
@@ -69,6 +71,7 @@ class DeviceEngine final : public Engine {
     sequencer_ = std::make_unique<LaunchSequencer>(std::move(raw));
     watchdog_ = std::make_unique<OpWatchdog>(
         backend_.get(), [this](uint64_t g, const Status& why) { OnGroupFailure(g, why); },
+        [this](uint32_t gpu, void* event) { events_.Give(gpu, event); },
         options_.watchdog_interval);
   }
 
@@ -236,7 +239,7 @@ class DeviceEngine final : public Engine {
   StatusOr<Tail> MakeTail(const std::vector<uint32_t>& gpus) {
     Tail tail;
     for (uint32_t g : gpus) {
-      StatusOr<void*> e = backend_->CreateEvent(g);
+      StatusOr<void*> e = events_.Take(g);
       if (!e.ok()) {
         DestroyTail(tail);
         return e.status();
@@ -246,7 +249,7 @@ class DeviceEngine final : public Engine {
     return tail;
   }
   void DestroyTail(const Tail& tail) {
-    for (const auto& [g, e] : tail) backend_->DestroyEvent(g, e);
+    for (const auto& [g, e] : tail) events_.Give(g, e);
   }
   // The end of GPU `gpu`'s part: its ranks' done events, then the tail's.
   Status EndPart(uint32_t gpu, const OpPlan& plan, const Tail& tail) {
@@ -270,10 +273,7 @@ class DeviceEngine final : public Engine {
       return io.gpu < 0 || io.done_event != nullptr;
     });
     if (ordered) {
-      watchdog_->Watch(plan.group_id,
-                      std::string(CollectiveName(plan.kind)) + " of group " +
-                          std::to_string(plan.group_id),
-                      std::move(tail), plan.deadline);
+      watchdog_->Watch(plan.group_id, plan.kind, std::move(tail), plan.deadline);
       return Status::Ok();
     }
     Status status;
@@ -601,6 +601,7 @@ class DeviceEngine final : public Engine {
   Engine* const host_;
   const DeviceEngineOptions options_;
   StagingPool staging_;
+  EventPool events_;  // the ops' tails (after backend_: destroys through it)
   std::vector<Status> bind_;  // per GPU, written by its worker first
   std::mutex mu_;
   std::map<uint64_t, GroupState> groups_;

@@ -4,10 +4,11 @@
 
 namespace ccs::cuda {
 
-OpWatchdog::OpWatchdog(GpuBackend* backend, OnFailure on_failure,
+OpWatchdog::OpWatchdog(GpuBackend* backend, OnFailure on_failure, Release release,
                        std::chrono::milliseconds interval)
     : backend_(backend),
       on_failure_(std::move(on_failure)),
+      release_(std::move(release)),
       interval_(interval),
       thread_([this] { Loop(); }) {}
 
@@ -18,14 +19,14 @@ OpWatchdog::~OpWatchdog() {
   }
   cv_.notify_all();
   thread_.join();
-  for (const Watched& w : watched_) Destroy(w);
+  for (const Watched& w : watched_) ReleaseEvents(w);
 }
 
-void OpWatchdog::Watch(uint64_t group_id, std::string what,
+void OpWatchdog::Watch(uint64_t group_id, CollectiveKind kind,
                        std::vector<std::pair<uint32_t, void*>> events,
                        GpuBackend::Deadline deadline) {
   std::lock_guard lock(mu_);
-  watched_.push_back({group_id, std::move(what), std::move(events), deadline});
+  watched_.push_back({group_id, kind, std::move(events), deadline});
 }
 
 void OpWatchdog::WatchNccl(uint64_t group_id) {
@@ -44,9 +45,9 @@ void OpWatchdog::Forget(uint64_t group_id) {
     drop.assign(std::make_move_iterator(it), std::make_move_iterator(watched_.end()));
     watched_.erase(it, watched_.end());
   }
-  // Destroying an event whose record is still pending is allowed; CUDA
-  // releases it once the work completes.
-  for (const Watched& w : drop) Destroy(w);
+  // An event whose record is still pending may be reused: re-recording it
+  // makes it track the new record.
+  for (const Watched& w : drop) ReleaseEvents(w);
 }
 
 size_t OpWatchdog::watched() const {
@@ -54,8 +55,8 @@ size_t OpWatchdog::watched() const {
   return watched_.size();
 }
 
-void OpWatchdog::Destroy(const Watched& w) {
-  for (const auto& [gpu, event] : w.events) backend_->DestroyEvent(gpu, event);
+void OpWatchdog::ReleaseEvents(const Watched& w) {
+  for (const auto& [gpu, event] : w.events) release_(gpu, event);
 }
 
 void OpWatchdog::Loop() {
@@ -82,16 +83,20 @@ void OpWatchdog::Poll() {
   std::vector<Watched> pending;
   for (Watched& w : mine) {
     bool done = true;
+    // Named only when it failed: no string per op.
+    auto what = [&w] {
+      return std::string(CollectiveName(w.kind)) + " of group " + std::to_string(w.group_id);
+    };
     for (const auto& [gpu, event] : w.events) {
       // A past deadline: one query, OK when complete.
       Status s = backend_->WaitEventHost(gpu, event, GpuBackend::Deadline::min());
       if (s.ok()) continue;
       done = false;
       if (s.code() != StatusCode::kDeadlineExceeded) {
-        failures.emplace_back(w.group_id, Status(s.code(), w.what + ": " + s.message()));
+        failures.emplace_back(w.group_id, Status(s.code(), what() + ": " + s.message()));
       } else if (now >= w.deadline) {
         failures.emplace_back(
-            w.group_id, DeadlineExceeded(w.what + " did not complete on GPU " +
+            w.group_id, DeadlineExceeded(what() + " did not complete on GPU " +
                                          std::to_string(gpu) +
                                          " within its deadline (a client stream never "
                                          "reached its ready event, or a peer's part is stuck)"));
@@ -99,7 +104,7 @@ void OpWatchdog::Poll() {
       break;
     }
     if (done || (!failures.empty() && failures.back().first == w.group_id)) {
-      Destroy(w);
+      ReleaseEvents(w);
     } else {
       pending.push_back(std::move(w));
     }

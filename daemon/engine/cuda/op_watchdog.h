@@ -5,7 +5,8 @@
 // reports the op's group as failed when they are not complete by the op's
 // deadline. It also polls the NCCL communicators of the groups it is told
 // about for asynchronous errors between ops. Reports go to `on_failure`,
-// once per group until Forget, from the watchdog's own thread.
+// once per group until Forget, from the watchdog's own thread. Events it is
+// done with go to `release` (the engine's EventPool).
 //
 // GPU-free (everything through the GpuBackend). Thread-safe.
 #pragma once
@@ -22,6 +23,7 @@
 #include <vector>
 
 #include "daemon/core/status.h"
+#include "daemon/core/types.h"
 #include "daemon/engine/cuda/gpu_backend.h"
 
 namespace ccs::cuda {
@@ -29,22 +31,23 @@ namespace ccs::cuda {
 class OpWatchdog {
  public:
   using OnFailure = std::function<void(uint64_t group_id, const Status& why)>;
+  using Release = std::function<void(uint32_t gpu, void* event)>;
   // Starts the thread; polls every `interval`. `backend` must outlive it.
-  OpWatchdog(GpuBackend* backend, OnFailure on_failure,
+  OpWatchdog(GpuBackend* backend, OnFailure on_failure, Release release,
              std::chrono::milliseconds interval = std::chrono::milliseconds(20));
-  // Stops the thread and destroys the events still watched.
+  // Stops the thread and releases the events still watched.
   ~OpWatchdog();
   OpWatchdog(const OpWatchdog&) = delete;
   OpWatchdog& operator=(const OpWatchdog&) = delete;
 
-  // Takes the (gpu, event) pairs of one op of `group_id`, already recorded
-  // after its work; `what` names the op in the report.
-  void Watch(uint64_t group_id, std::string what,
+  // Takes the (gpu, event) pairs of one `kind` op of `group_id`, already
+  // recorded after its work.
+  void Watch(uint64_t group_id, CollectiveKind kind,
              std::vector<std::pair<uint32_t, void*>> events, GpuBackend::Deadline deadline);
   // Polls the group's NCCL communicators from now on.
   void WatchNccl(uint64_t group_id);
   // The group is gone: no more reports for it; its watched events are
-  // dropped (destroyed) as they complete or at once.
+  // released at once.
   void Forget(uint64_t group_id);
 
   size_t watched() const;  // ops still watched (for tests)
@@ -52,7 +55,7 @@ class OpWatchdog {
  private:
   struct Watched {
     uint64_t group_id;
-    std::string what;
+    CollectiveKind kind;
     std::vector<std::pair<uint32_t, void*>> events;
     GpuBackend::Deadline deadline;
   };
@@ -60,10 +63,11 @@ class OpWatchdog {
   // One pass; returns the failures to report (called without mu_ held for
   // the backend calls' sake; the list is swapped out under mu_).
   void Poll();
-  void Destroy(const Watched& w);
+  void ReleaseEvents(const Watched& w);
 
   GpuBackend* const backend_;
   const OnFailure on_failure_;
+  const Release release_;
   const std::chrono::milliseconds interval_;
   mutable std::mutex mu_;
   std::condition_variable cv_;

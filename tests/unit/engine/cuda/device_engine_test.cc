@@ -142,6 +142,9 @@ TEST_CASE("without done events the engine waits on the host for the op",
   CHECK(f.fake->host_waits == 1);
   const auto log = f.fake->Log(0);
   CHECK(At(log, "record E1000") > At(log, "launch"));
+  // The engine's events are reused from op to op.
+  REQUIRE(f.engine->Execute(op.plan).ok());
+  CHECK(f.fake->engine_events == 1);
 }
 
 TEST_CASE("ranks on two P2P GPUs run two-shot above the one-shot limit, one launch per GPU",
