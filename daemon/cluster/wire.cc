@@ -17,7 +17,7 @@ bool ParseNumber(const std::string& text, T* out) {
 
 std::string EncodeRecord(const RankRecord& r) {
   return r.node + "\n" + r.peer_address + "\n" + std::to_string(r.pid) + "\n" +
-         std::to_string(r.session_id);
+         std::to_string(r.session_id) + "\n" + (r.gpu_named ? "gpu" : "-");
 }
 
 std::optional<RankRecord> DecodeRecord(const std::string& text) {
@@ -25,10 +25,11 @@ std::optional<RankRecord> DecodeRecord(const std::string& text) {
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) parts.push_back(line);
   RankRecord r;
-  if (parts.size() != 4 || !ParseNumber(parts[2], &r.pid) ||
-      !ParseNumber(parts[3], &r.session_id)) {
+  if (parts.size() != 5 || !ParseNumber(parts[2], &r.pid) ||
+      !ParseNumber(parts[3], &r.session_id) || (parts[4] != "gpu" && parts[4] != "-")) {
     return std::nullopt;
   }
+  r.gpu_named = parts[4] == "gpu";
   r.node = parts[0];
   r.peer_address = parts[1];
   return r;

@@ -21,7 +21,8 @@ struct GroupKeys {
   }
 };
 
-// "node\npeer_address\npid\nsession".
+// "node\npeer_address\npid\nsession\ngpu" ("-" last when the rank named
+// no GPU at join).
 std::string EncodeRecord(const RankRecord& r);
 std::optional<RankRecord> DecodeRecord(const std::string& text);
 

@@ -30,6 +30,9 @@ struct RankRecord {
   std::string peer_address;  // that daemon's advertised peer address
   int32_t pid = 0;
   uint64_t session_id = 0;
+  // The rank named its GPU at join: when every rank did, the nodes set the
+  // group's GPU resources up as it forms (Engine::PrepareGroup).
+  bool gpu_named = false;
 };
 
 // Where every rank of a formed group lives. Nodes are ordered by their

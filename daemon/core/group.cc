@@ -560,11 +560,9 @@ void Group::Run() {
     if (prepare_) {
       // Before any op: the engine sets up the group's GPU resources.
       prepare_ = false;
-      GroupSetup setup{id_, name_, world_size_, {}, {}, join_deadline_};
-      for (uint32_t r = 0; r < world_size_; ++r) {
-        setup.ranks.push_back(r);
-        setup.gpus.push_back(members_[r].gpu);
-      }
+      GroupSetup setup{id_, name_, world_size_, local_, {}, join_deadline_};
+      for (uint32_t r : local_) setup.gpus.push_back(members_[r].gpu);
+      if (IsMultiNode()) setup.exchange = network_->exchange();
       device_ops_ = true;  // the engine may keep state for it from now on
       lock.unlock();
       engine_->PrepareGroup(setup);
@@ -777,7 +775,7 @@ void Group::FormStep(std::unique_lock<std::mutex>& lock) {
     const Member& m = members_[r];
     if (!m.joined || !m.alive || m.registered) continue;
     todo.push_back({r, RankRecord{cluster_->node_name(), cluster_->peer_address(),
-                                  m.session.identity.pid, m.session.id}});
+                                  m.session.identity.pid, m.session.id, m.gpu >= 0}});
   }
   std::vector<Status> results;
   lock.unlock();
@@ -861,6 +859,9 @@ void Group::BecomeReadyLocked(std::unique_ptr<GroupNetwork> network, Completions
     m.session.identity.pid = topo.ranks[r].pid;
   }
   local_ = topo.local();
+  // Every node sees the same records, so every node prepares, or none.
+  prepare_ = std::all_of(topo.ranks.begin(), topo.ranks.end(),
+                         [](const RankRecord& r) { return r.gpu_named; });
   network_ = std::move(network);
   state_ = GroupState::kReady;
   spdlog::info("group '{}' epoch {} is READY with {} ranks on {} node(s), {} here", name_,

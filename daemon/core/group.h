@@ -153,8 +153,9 @@ class Group : public std::enable_shared_from_this<Group> {
   // INVALID_ARGUMENT for a world size other than the group's, ALREADY_EXISTS
   // for a rank another session holds, FAILED_PRECONDITION unless FORMING.
   // `gpu`: the GPU (daemon index) the rank named at join, or -1; when
-  // every rank served here named one, the executor asks the engine to set
-  // the group up (Engine::PrepareGroup) once READY, before its first op.
+  // every rank of the group named one (on any node: the formation round
+  // carries it), the executor asks the engine to set the group up
+  // (Engine::PrepareGroup) once READY, before its first op.
   Status Join(uint32_t rank, uint32_t world_size, const Session& session,
               Clock::time_point deadline, JoinDone done, int32_t gpu = -1);
 

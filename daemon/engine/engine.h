@@ -128,6 +128,9 @@ struct GroupSetup {
   std::vector<uint32_t> ranks;  // this node's ranks
   std::vector<int32_t> gpus;    // per rank: the GPU it named at join, or -1
   std::chrono::steady_clock::time_point deadline;  // the formation deadline
+  // A multi-node group: the epoch's exchange, through which engines agree
+  // across nodes. Every node calls PrepareGroup then, or none does.
+  GroupExchange* exchange = nullptr;
 };
 
 class Engine {
@@ -152,7 +155,9 @@ class Engine {
   // Sets up what the engine keeps for a group before its first op (NCCL
   // communicators), best effort: a failure is kept for the op-time paths
   // to see, never fails the group. Called once, from the group's executor
-  // thread, before any Execute of it; blocks up to setup.deadline.
+  // thread, before any Execute of it; blocks up to setup.deadline. For a
+  // multi-node group (setup.exchange) it is called on every node or none,
+  // so agreement through the exchange may happen here.
   virtual void PrepareGroup(const GroupSetup& /*setup*/) {}
   // The group is gone: drop what the engine keeps for it. Called once, from
   // the group's executor thread, after its last Execute.

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <spdlog/spdlog.h>
+
 #include "daemon/core/types.h"
 #include "daemon/engine/cuda/device_copies.h"
 #include "daemon/engine/cuda/event_pool.h"
@@ -126,26 +128,37 @@ class DeviceEngine final : public Engine {
     return RunAcrossNodes(plan, run);
   }
 
-  // A single-node group whose ranks all named GPUs at join: the kernels'
-  // signal blocks for that set of GPUs and, when NCCL can serve it (no two
-  // ranks on one GPU), its communicators, against the formation deadline.
-  // What fails is left to the op-time paths (a refused NCCL is not
-  // retried; missing signal blocks are allocated at the first kernel op).
+  // A group whose ranks all named GPUs at join, against the formation
+  // deadline. Single-node: the kernels' signal blocks for its set of GPUs
+  // and, when NCCL can serve it (no two ranks on one GPU), its
+  // communicators; what fails is left to the op-time paths (a refused NCCL
+  // is not retried; missing signal blocks are allocated at the first kernel
+  // op). Multi-node: the nodes' NCCL agreement and this node's
+  // communicators (AgreeNccl), so that no op waits for them; a failure
+  // leaves the group staged on every node.
   void PrepareGroup(const GroupSetup& setup) override {
-    if (setup.ranks.size() != setup.world_size || setup.ranks.empty() ||
-        std::chrono::steady_clock::now() >= setup.deadline) {
-      return;
-    }
+    if (setup.ranks.empty() || setup.gpus.size() != setup.ranks.size()) return;
     OpPlan plan;
     plan.group_id = setup.group_id;
     plan.world_size = setup.world_size;
     plan.group_ranks = setup.ranks;
     plan.deadline = setup.deadline;
     for (int32_t gpu : setup.gpus) {
-      if (gpu < 0 || gpu >= static_cast<int32_t>(backend_->Gpus())) return;
       RankIo io;
       io.gpu = gpu;
       plan.ranks.push_back(io);
+    }
+    if (setup.exchange != nullptr && setup.ranks.size() < setup.world_size) {
+      // Every node votes, even past the deadline or with a GPU it cannot
+      // use: the others wait for its vote.
+      plan.exchange = setup.exchange;
+      (void)AgreeNccl(plan);
+      return;
+    }
+    if (setup.ranks.size() != setup.world_size ||
+        std::chrono::steady_clock::now() >= setup.deadline || !CheckGpus(plan).ok() ||
+        std::any_of(setup.gpus.begin(), setup.gpus.end(), [](int32_t g) { return g < 0; })) {
+      return;
     }
     const std::vector<uint32_t> gpus = GpusOf(plan);
     if (gpus.size() <= kernels::kMaxParticipants && plan.ranks.size() <= kernels::kMaxRanks &&
@@ -383,17 +396,17 @@ class DeviceEngine final : public Engine {
     });
   }
 
-  // The group's communicators, one per rank on the rank's GPU; made at the
-  // group's first NCCL op.
+  // Per rank of the plan: its GPU.
   static std::vector<uint32_t> RankGpus(const OpPlan& plan) {
     std::vector<uint32_t> gpus;
     for (const RankIo& io : plan.ranks) gpus.push_back(static_cast<uint32_t>(io.gpu));
     return gpus;
   }
 
-  // The group's communicators, one per local rank on the rank's GPU; made
-  // at the group's first NCCL op from `unique_id` (empty: every rank is
-  // here and the id is made here). A failure is kept: not retried.
+  // The group's communicators, one per local rank on the rank's GPU, made
+  // when the group forms (PrepareGroup) or at its first NCCL op from
+  // `unique_id` (empty: every rank is here and the id is made here). A
+  // failure is kept: not retried.
   Status EnsureNccl(const OpPlan& plan, const std::string& unique_id) {
     const std::vector<uint32_t> rank_gpus = RankGpus(plan);
     {
@@ -468,57 +481,82 @@ class DeviceEngine final : public Engine {
     }
   }
 
+  // This node's vote on running the group's device collectives through
+  // NCCL: "1" when NCCL is loaded and its ranks are on distinct GPUs it
+  // has, else "0: " and why.
+  std::string NcclVote(const OpPlan& plan) const {
+    if (backend_->NcclVersion().empty()) return "0: NCCL is not loaded on a node";
+    std::vector<int32_t> gpus;
+    for (size_t i = 0; i < plan.ranks.size(); ++i) {
+      const int32_t g = plan.ranks[i].gpu;
+      if (g < 0 || g >= static_cast<int32_t>(backend_->Gpus())) {
+        return "0: rank " + std::to_string(GroupRank(plan, i)) + " is on no GPU of its node";
+      }
+      gpus.push_back(g);
+    }
+    std::sort(gpus.begin(), gpus.end());
+    if (std::adjacent_find(gpus.begin(), gpus.end()) != gpus.end()) {
+      return "0: two ranks share a GPU on a node (NCCL refuses that)";
+    }
+    return "1";
+  }
+
   // Whether every node of a multi-node group runs its device collectives
-  // through NCCL, agreed once per group through the epoch's exchange: each
-  // node votes for its ranks ("1": NCCL loaded and its ranks on distinct
-  // GPUs; else "0" and why), reads every rank's vote, and on a unanimous
+  // through NCCL, agreed once per group through the epoch's exchange (when
+  // the group formed, or at its first device collective): each node votes
+  // for its ranks (NcclVote), reads every rank's vote, and on a unanimous
   // yes the node of rank 0 publishes a unique id from which every node makes
-  // its ranks' communicators. The same answer on every node, or the op fails
-  // (a node that never votes: DEADLINE_EXCEEDED naming the rank's key).
+  // its ranks' communicators. The answer is kept, a failure as "no". Every
+  // node gets the same answer: a node whose communicators could not be made
+  // kept the others' from being made too (their creation is collective).
+  // An error (a node that never votes: DEADLINE_EXCEEDED naming the rank's
+  // key) fails the op that asked.
   StatusOr<bool> AgreeNccl(const OpPlan& plan) {
     {
       std::lock_guard lock(mu_);
       GroupState& state = groups_[plan.group_id];
       if (state.nccl_agreed.has_value()) return *state.nccl_agreed;
     }
-    const std::vector<uint32_t> rank_gpus = RankGpus(plan);
-    std::vector<uint32_t> sorted = rank_gpus;
-    std::sort(sorted.begin(), sorted.end());
-    std::string vote = "1";
-    if (backend_->NcclVersion().empty()) {
-      vote = "0: NCCL is not loaded on a node";
-    } else if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) {
-      vote = "0: two ranks share a GPU on a node (NCCL refuses that)";
+    StatusOr<bool> agreed = VoteNccl(plan);
+    if (!agreed.ok()) {
+      spdlog::warn("group {}: the nodes did not agree on NCCL for device collectives ({}); "
+                   "they run staged through host memory",
+                   plan.group_id, agreed.status().ToString());
+    } else if (agreed.value()) {
+      spdlog::info("group {}: device collectives across nodes run through NCCL", plan.group_id);
     }
+    std::lock_guard lock(mu_);
+    groups_[plan.group_id].nccl_agreed = agreed.ok() && agreed.value();
+    return agreed;
+  }
+  StatusOr<bool> VoteNccl(const OpPlan& plan) {
     GroupExchange& ex = *plan.exchange;
+    const std::string vote = NcclVote(plan);
     for (size_t i = 0; i < plan.ranks.size(); ++i) {
       RETURN_IF_ERROR(ex.Set("nccl/vote/" + std::to_string(GroupRank(plan, i)), vote));
     }
-    bool yes = true;
-    for (uint32_t r = 0; r < plan.world_size && yes; ++r) {
-      StatusOr<std::string> v = ex.Get("nccl/vote/" + std::to_string(r), plan.deadline);
-      if (!v.ok()) return v.status();
-      yes = v.value() == "1";
+    for (uint32_t r = 0; r < plan.world_size; ++r) {
+      ASSIGN_OR_RETURN(std::string v, ex.Get("nccl/vote/" + std::to_string(r), plan.deadline));
+      if (v != "1") {
+        spdlog::info("group {}: device collectives across nodes run staged through host "
+                     "memory: rank {} voted '{}'", plan.group_id, r, v);
+        return false;
+      }
     }
-    Status made;
-    if (yes) {
-      const bool creator = std::find(plan.group_ranks.begin(), plan.group_ranks.end(), 0u) !=
-                           plan.group_ranks.end();
-      StatusOr<std::string> id =
-          creator ? backend_->NewNcclUniqueId() : ex.Get("nccl/id", plan.deadline);
-      if (!id.ok()) return id.status();
-      if (creator) RETURN_IF_ERROR(ex.Set("nccl/id", id.value()));
-      made = EnsureNccl(plan, id.value());
-    }
-    std::lock_guard lock(mu_);
-    groups_[plan.group_id].nccl_agreed = yes && made.ok();
-    RETURN_IF_ERROR(made);
-    return yes;
+    const bool creator = std::find(plan.group_ranks.begin(), plan.group_ranks.end(), 0u) !=
+                         plan.group_ranks.end();
+    ASSIGN_OR_RETURN(std::string id,
+                     creator ? backend_->NewNcclUniqueId() : ex.Get("nccl/id", plan.deadline));
+    if (creator) RETURN_IF_ERROR(ex.Set("nccl/id", id));
+    RETURN_IF_ERROR(EnsureNccl(plan, id));
+    return true;
   }
 
   // A multi-node group's share of an op on device memory: NCCL across the
   // nodes when they agreed and the kind is one NCCL runs across nodes,
-  // else host staging around the network's algorithm (`run`).
+  // else host staging around the network's algorithm (`run`). Once agreed,
+  // a rank whose memory is on another GPU than its communicator fails the
+  // op: the other nodes run theirs through NCCL.
   Status RunAcrossNodes(const OpPlan& plan, const HostRun& run) {
     const bool all_device = std::all_of(plan.ranks.begin(), plan.ranks.end(),
                                         [](const RankIo& io) { return io.gpu >= 0; });
@@ -528,9 +566,32 @@ class DeviceEngine final : public Engine {
     }
     ASSIGN_OR_RETURN(bool nccl, AgreeNccl(plan));
     if (!nccl) return RunStaged(plan, run);
+    RETURN_IF_ERROR(CheckNcclGpus(plan));
     ASSIGN_OR_RETURN(std::vector<NcclRankCalls> calls, PlanNcclCalls(plan));
     Took(plan, "cuda:nccl");
     return EnqueueNccl(plan, calls);
+  }
+
+  // FAILED_PRECONDITION when the group's communicators were aborted, or
+  // naming the first rank whose memory is not on its communicator's GPU.
+  Status CheckNcclGpus(const OpPlan& plan) {
+    std::lock_guard lock(mu_);
+    const GroupState& state = groups_[plan.group_id];
+    if (state.nccl_gpus.empty()) {
+      return FailedPrecondition("the group's NCCL communicators were aborted: " +
+                                state.nccl_refused.ToString());
+    }
+    for (size_t i = 0; i < plan.ranks.size(); ++i) {
+      const uint32_t gpu = static_cast<uint32_t>(plan.ranks[i].gpu);
+      if (i < state.nccl_gpus.size() && state.nccl_gpus[i] == gpu) continue;
+      return FailedPrecondition(
+          "rank " + std::to_string(GroupRank(plan, i)) + "'s memory is on GPU " +
+          std::to_string(gpu) + " but its NCCL communicator, agreed with the other nodes, is " +
+          (i < state.nccl_gpus.size() ? "on GPU " + std::to_string(state.nccl_gpus[i])
+                                      : std::string("missing")) +
+          "; keep a rank's device buffers on the GPU it named at join (or first used)");
+    }
+    return Status::Ok();
   }
 
   Status RunStaged(const OpPlan& plan, const HostRun& run) {

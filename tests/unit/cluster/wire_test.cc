@@ -12,7 +12,13 @@ TEST_CASE("rank records survive the store's text form", "[cluster]") {
   CHECK(back->peer_address == r.peer_address);
   CHECK(back->pid == 4242);
   CHECK(back->session_id == 77);
-  CHECK_FALSE(DecodeRecord("node\naddr\nnot-a-pid\n1").has_value());
+  CHECK_FALSE(back->gpu_named);
+  r.gpu_named = true;
+  back = DecodeRecord(EncodeRecord(r));
+  REQUIRE(back.has_value());
+  CHECK(back->gpu_named);
+  CHECK_FALSE(DecodeRecord("node\naddr\n1\n1\nmaybe").has_value());
+  CHECK_FALSE(DecodeRecord("node\naddr\nnot-a-pid\n1\n-").has_value());
   CHECK_FALSE(DecodeRecord("too\nfew").has_value());
 }
 

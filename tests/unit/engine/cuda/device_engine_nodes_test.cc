@@ -5,7 +5,8 @@
 // unique id of rank 0's node, any "no" sends every node to host staging
 // around the network's algorithm, a node that never votes fails the op in
 // time naming the missing key; kinds NCCL does not run across nodes stay
-// on the network.
+// on the network. The agreement may happen as the group forms
+// (PrepareGroup on every node), with the same outcome on every node.
 #include <catch2/catch.hpp>
 
 #include <condition_variable>
@@ -36,6 +37,10 @@ class MapExchange final : public GroupExchange {
       return DeadlineExceeded("key '" + key + "' was not set in time");
     }
     return values_[key];
+  }
+  size_t Size() {
+    std::lock_guard lock(mu_);
+    return values_.size();
   }
 
  private:
@@ -188,6 +193,104 @@ TEST_CASE("a node that never votes fails the op at its deadline, naming the key"
   });
   CHECK(s.code() == StatusCode::kDeadlineExceeded);
   CHECK(s.message().find("nccl/vote/2") != std::string::npos);
+}
+
+// This node's part of group 3 (4 ranks) as it forms.
+GroupSetup Setup(std::vector<uint32_t> ranks, std::vector<int32_t> gpus, MapExchange* exchange,
+                 Clock::duration left = 2s) {
+  GroupSetup setup;
+  setup.group_id = 3;
+  setup.name = "g";
+  setup.world_size = 4;
+  setup.ranks = std::move(ranks);
+  setup.gpus = std::move(gpus);
+  setup.deadline = Clock::now() + left;
+  setup.exchange = exchange;
+  return setup;
+}
+
+void PrepareBoth(Node& a, const GroupSetup& pa, Node& b, const GroupSetup& pb) {
+  auto fb = std::async(std::launch::async, [&] { b.engine->PrepareGroup(pb); });
+  a.engine->PrepareGroup(pa);
+  fb.get();
+}
+
+TEST_CASE("nodes agree on NCCL as the group forms, and its ops run without voting again",
+          "[cuda][device_engine][nodes]") {
+  MapExchange exchange;
+  Node a(2), b(2);
+  PrepareBoth(a, Setup({0, 1}, {0, 1}, &exchange), b, Setup({2, 3}, {1, 0}, &exchange));
+  CHECK(a.fake->nccl_creates == 1);
+  CHECK(b.fake->nccl_creates == 1);
+  CHECK(a.fake->unique_ids == 1);
+  REQUIRE(a.fake->comm_ids.count(3) == 1);
+  REQUIRE(b.fake->comm_ids.count(3) == 1);
+  CHECK(a.fake->comm_ids[3] == b.fake->comm_ids[3]);
+  CHECK(b.fake->comms[3].first == std::vector<uint32_t>{2, 3});
+  CHECK(b.fake->comms[3].second == std::vector<uint32_t>{1, 0});
+
+  // The op finds the agreement made: NCCL, no vote (the op's exchange
+  // stays empty), no new id, no creation.
+  MapExchange fresh;
+  Share sa(4, {0, 1}, {0, 1}, &fresh), sb(4, {2, 3}, {1, 0}, &fresh);
+  bool ran[2];
+  auto [sa_status, sb_status] = RunBoth(a, sa, b, sb, ran);
+  REQUIRE(sa_status.ok());
+  REQUIRE(sb_status.ok());
+  CHECK_FALSE(ran[0]);
+  CHECK_FALSE(ran[1]);
+  CHECK(a.fake->nccl_creates == 1);
+  CHECK(b.fake->nccl_creates == 1);
+  CHECK(b.fake->Logged(1, "nccl rank 2"));
+  CHECK(a.fake->unique_ids == 1);
+  CHECK(fresh.Size() == 0);
+
+  SECTION("a rank whose memory moved to another GPU fails the op, naming it") {
+    Share moved(4, {2, 3}, {0, 1}, &fresh);
+    Status s = b.engine->ExecuteStaged(moved.plan, [](const OpPlan&) {
+      FAIL("the other nodes run NCCL: staging here would not meet them");
+      return Status::Ok();
+    });
+    CHECK(s.code() == StatusCode::kFailedPrecondition);
+    CHECK(s.message().find("rank 2's memory is on GPU 0") != std::string::npos);
+    CHECK(s.message().find("on GPU 1") != std::string::npos);
+  }
+}
+
+TEST_CASE("a rank on a GPU its node lacks makes every node stage from formation on",
+          "[cuda][device_engine][nodes]") {
+  MapExchange exchange;
+  Node a(2), b(2);
+  PrepareBoth(a, Setup({0, 1}, {0, 1}, &exchange), b, Setup({2, 3}, {0, 5}, &exchange));
+  CHECK(a.fake->nccl_creates == 0);
+  CHECK(b.fake->nccl_creates == 0);
+  Share sa(4, {0, 1}, {0, 1}, &exchange), sb(4, {2, 3}, {0, 1}, &exchange);
+  bool ran[2];
+  auto [sa_status, sb_status] = RunBoth(a, sa, b, sb, ran);
+  CHECK(sa_status.ok());
+  CHECK(sb_status.ok());
+  CHECK(ran[0]);
+  CHECK(ran[1]);
+}
+
+TEST_CASE("a node that prepares past the deadline still votes, and every node stages",
+          "[cuda][device_engine][nodes]") {
+  MapExchange exchange;
+  Node a(2), b(2);
+  // Node a (rank 0: it would publish the unique id) is late and gives up
+  // before node b voted; node b then reads a's vote and waits for an id
+  // that never comes.
+  a.engine->PrepareGroup(Setup({0, 1}, {0, 1}, &exchange, -1ms));
+  b.engine->PrepareGroup(Setup({2, 3}, {0, 1}, &exchange, 300ms));
+  CHECK(a.fake->nccl_creates == 0);
+  CHECK(b.fake->nccl_creates == 0);
+  Share sa(4, {0, 1}, {0, 1}, &exchange), sb(4, {2, 3}, {0, 1}, &exchange);
+  bool ran[2];
+  auto [sa_status, sb_status] = RunBoth(a, sa, b, sb, ran);
+  CHECK(sa_status.ok());
+  CHECK(sb_status.ok());
+  CHECK(ran[0]);
+  CHECK(ran[1]);
 }
 
 }  // namespace
