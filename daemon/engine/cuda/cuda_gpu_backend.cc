@@ -114,7 +114,7 @@ class CudaGpuBackend final : public GpuBackend {
     }
     const std::string what =
         "rank " + std::to_string(rank) + " of " + group->name() + " on " + Where(gpu);
-    return EnqueueNcclCalls(*nccl_, comm->get(), streams_[gpu], calls, what,
+    return EnqueueNcclCalls(*nccl_, *comm, streams_[gpu], calls, what,
                             std::chrono::steady_clock::now() + kNcclEnqueueTimeout);
   }
 
@@ -242,8 +242,9 @@ class CudaGpuBackend final : public GpuBackend {
   const NcclLibrary* const nccl_;
   std::vector<cudaStream_t> streams_;  // by GPU; fixed after construction
   mutable std::mutex mu_;
-  // Shared so that a RunNccl in flight keeps its communicators alive while
-  // DestroyNcclComms aborts them.
+  // Shared so that a RunNccl in flight keeps its communicators' objects
+  // alive while DestroyNcclComms aborts them (NcclComm::Use keeps the abort
+  // from freeing NCCL's communicator under the call).
   std::map<uint64_t, std::shared_ptr<NcclGroupComms>> groups_;
 };
 

@@ -99,17 +99,24 @@ NcclComm::~NcclComm() {
   nccl_.api().CommDestroy(comm_);
 }
 
+Status NcclComm::Use(const std::function<Status(ncclComm_t)>& use) const {
+  std::lock_guard lock(use_mu_);
+  if (aborted_.load()) return Aborted("the NCCL communicator of " + name_ + " was aborted");
+  return use(comm_);
+}
+
 Status NcclComm::Poll() const {
-  if (aborted_.load())
-    return Aborted("the NCCL communicator of " + name_ + " was aborted");
-  ncclResult_t state = ncclSuccess;
-  ncclResult_t r = nccl_.api().CommGetAsyncError(comm_, &state);
-  if (r != ncclSuccess) state = r;
-  if (state == ncclSuccess || state == ncclInProgress) return Status::Ok();
-  return nccl_.ToStatus(state, "the NCCL communicator of " + name_ + " failed");
+  return Use([this](ncclComm_t comm) {
+    ncclResult_t state = ncclSuccess;
+    ncclResult_t r = nccl_.api().CommGetAsyncError(comm, &state);
+    if (r != ncclSuccess) state = r;
+    if (state == ncclSuccess || state == ncclInProgress) return Status::Ok();
+    return nccl_.ToStatus(state, "the NCCL communicator of " + name_ + " failed");
+  });
 }
 
 void NcclComm::Abort() {
+  std::lock_guard lock(use_mu_);
   if (aborted_.exchange(true)) return;
   nccl_.api().CommAbort(comm_);
 }

@@ -8,7 +8,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -60,9 +62,17 @@ class NcclComm {
   // breaks the group and calls Abort). ABORTED after Abort. Thread-safe.
   Status Poll() const;
   // ncclCommAbort: in-flight and later ops on it fail; idempotent.
-  // Thread-safe against Poll.
+  // Thread-safe against Poll and Use: it waits for a Use in progress.
   void Abort();
+  // Runs `use` with the communicator unless it was aborted (then ABORTED
+  // naming it, and `use` is not called). An Abort from another thread waits
+  // until `use` returns, so the communicator stays valid inside it; `use`
+  // must therefore not block for long (non-blocking NCCL calls, one poll of
+  // their state). Thread-safe.
+  Status Use(const std::function<Status(ncclComm_t)>& use) const;
 
+  // The raw communicator, for teardown by its only remaining user (no Use
+  // or Abort can run concurrently).
   ncclComm_t get() const { return comm_; }
   const std::string& name() const { return name_; }
 
@@ -75,6 +85,9 @@ class NcclComm {
   const NcclLibrary& nccl_;
   ncclComm_t comm_;
   std::string name_;
+  // Held by Use, Poll and Abort: an abort never frees the communicator
+  // under a thread that is using it.
+  mutable std::mutex use_mu_;
   std::atomic<bool> aborted_{false};
 };
 

@@ -62,15 +62,24 @@ ncclResult_t Issue(const NcclApi& api, const NcclCall& c, Mapped m, ncclComm_t c
   return ncclInvalidArgument;
 }
 
-// After ncclGroupEnd answered ncclInProgress.
-Status WaitEnqueued(const NcclLibrary& nccl, ncclComm_t comm, const std::string& what,
+// After ncclGroupEnd answered ncclInProgress: one poll per Use, so that an
+// Abort can come in between.
+Status WaitEnqueued(const NcclLibrary& nccl, const NcclComm& comm, const std::string& what,
                     std::chrono::steady_clock::time_point deadline) {
   for (;;) {
-    ncclResult_t state = ncclSuccess;
-    ncclResult_t r = nccl.api().CommGetAsyncError(comm, &state);
-    if (r != ncclSuccess) state = r;
-    if (state == ncclSuccess) return Status::Ok();
-    if (state != ncclInProgress) return nccl.ToStatus(state, "ncclGroupEnd of " + what);
+    bool enqueued = false;
+    RETURN_IF_ERROR(comm.Use([&](ncclComm_t c) {
+      ncclResult_t state = ncclSuccess;
+      ncclResult_t r = nccl.api().CommGetAsyncError(c, &state);
+      if (r != ncclSuccess) state = r;
+      if (state == ncclSuccess) {
+        enqueued = true;
+        return Status::Ok();
+      }
+      if (state != ncclInProgress) return nccl.ToStatus(state, "ncclGroupEnd of " + what);
+      return Status::Ok();
+    }));
+    if (enqueued) return Status::Ok();
     if (std::chrono::steady_clock::now() >= deadline) {
       return DeadlineExceeded("ncclGroupEnd of " + what +
                               " still in progress at its deadline (the group's other "
@@ -82,7 +91,7 @@ Status WaitEnqueued(const NcclLibrary& nccl, ncclComm_t comm, const std::string&
 
 }  // namespace
 
-Status EnqueueNcclCalls(const NcclLibrary& nccl, ncclComm_t comm, cudaStream_t stream,
+Status EnqueueNcclCalls(const NcclLibrary& nccl, const NcclComm& comm, cudaStream_t stream,
                         std::span<const NcclCall> calls, const std::string& what,
                         std::chrono::steady_clock::time_point enqueue_deadline) {
   std::vector<Mapped> mapped(calls.size());
@@ -92,19 +101,24 @@ Status EnqueueNcclCalls(const NcclLibrary& nccl, ncclComm_t comm, cudaStream_t s
       ASSIGN_OR_RETURN(mapped[i].op, ToNcclRedOp(calls[i].op, nccl.version_code()));
     }
   }
-  RETURN_IF_ERROR(nccl.ToStatus(nccl.api().GroupStart(), "ncclGroupStart of " + what));
-  Status failed;
-  for (size_t i = 0; i < calls.size() && failed.ok(); ++i) {
-    const ncclResult_t r = Issue(nccl.api(), calls[i], mapped[i], comm, stream);
-    if (r != ncclSuccess && r != ncclInProgress) {
-      failed = nccl.ToStatus(r, std::string(NcclName(calls[i].kind)) + " of " + what);
+  bool in_progress = false;
+  RETURN_IF_ERROR(comm.Use([&](ncclComm_t c) {
+    RETURN_IF_ERROR(nccl.ToStatus(nccl.api().GroupStart(), "ncclGroupStart of " + what));
+    Status failed;
+    for (size_t i = 0; i < calls.size() && failed.ok(); ++i) {
+      const ncclResult_t r = Issue(nccl.api(), calls[i], mapped[i], c, stream);
+      if (r != ncclSuccess && r != ncclInProgress) {
+        failed = nccl.ToStatus(r, std::string(NcclName(calls[i].kind)) + " of " + what);
+      }
     }
-  }
-  // Always closed, so the thread's NCCL group state stays balanced.
-  const ncclResult_t end = nccl.api().GroupEnd();
-  if (!failed.ok()) return failed;
-  if (end == ncclInProgress) return WaitEnqueued(nccl, comm, what, enqueue_deadline);
-  return nccl.ToStatus(end, "ncclGroupEnd of " + what);
+    // Always closed, so the thread's NCCL group state stays balanced.
+    const ncclResult_t end = nccl.api().GroupEnd();
+    if (!failed.ok()) return failed;
+    in_progress = end == ncclInProgress;
+    return in_progress ? Status::Ok() : nccl.ToStatus(end, "ncclGroupEnd of " + what);
+  }));
+  if (in_progress) return WaitEnqueued(nccl, comm, what, enqueue_deadline);
+  return Status::Ok();
 }
 
 }  // namespace ccs::cuda

@@ -12,6 +12,7 @@
 
 #include "daemon/core/status.h"
 #include "daemon/engine/cuda/nccl_call.h"
+#include "daemon/engine/cuda/nccl_comm.h"
 #include "daemon/engine/cuda/nccl_library.h"
 
 namespace ccs::cuda {
@@ -22,9 +23,12 @@ namespace ccs::cuda {
 // and `stream` (whose device must be current). `comm` is non-blocking: when
 // the group answers ncclInProgress, its asynchronous state is polled until
 // the calls are enqueued, up to `enqueue_deadline` (DEADLINE_EXCEEDED: the
-// peers never issued theirs; the caller aborts the communicator). Returns
-// at enqueue. Errors name the NCCL call and `what` (the rank and GPU).
-Status EnqueueNcclCalls(const NcclLibrary& nccl, ncclComm_t comm, cudaStream_t stream,
+// peers never issued theirs; the caller aborts the communicator). Every
+// use of `comm` goes through NcclComm::Use, so an Abort from another thread
+// meanwhile ends the wait with ABORTED instead of freeing the communicator
+// under it. Returns at enqueue. Errors name the NCCL call and `what` (the
+// rank and GPU).
+Status EnqueueNcclCalls(const NcclLibrary& nccl, const NcclComm& comm, cudaStream_t stream,
                         std::span<const NcclCall> calls, const std::string& what,
                         std::chrono::steady_clock::time_point enqueue_deadline);
 
