@@ -29,8 +29,9 @@ Status BufferRegistry::CheckLimits(uint64_t session_id, uint64_t size) const {
   return Status::Ok();
 }
 
-uint64_t BufferRegistry::Insert(BufferRecord record) {
+StatusOr<uint64_t> BufferRegistry::Insert(BufferRecord record) {
   std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(CheckLimits(record.session_id, record.size));
   record.id = next_id_++;
   uint64_t id = record.id;
   buffers_[id] = std::move(record);

@@ -95,7 +95,9 @@ class BufferRegistry {
   // RESOURCE_EXHAUSTED unless `session_id` may register `size` more bytes.
   // Requires mu_.
   Status CheckLimits(uint64_t session_id, uint64_t size) const;
-  uint64_t Insert(BufferRecord record);  // assigns the id; takes mu_
+  // Takes mu_, checks the limits again (registrations of one session may
+  // have mapped concurrently) and assigns the id.
+  StatusOr<uint64_t> Insert(BufferRecord record);
 
   mutable std::mutex mu_;
   Limits limits_;

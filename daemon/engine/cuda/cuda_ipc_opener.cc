@@ -29,8 +29,8 @@ class CudaIpcOpener final : public IpcOpener {
   void Close(int ordinal, void* base) override {
     Status s = CudaStatus(cudaSetDevice(ordinal), "cudaSetDevice");
     // The engine replies at enqueue: work it queued on this allocation may
-    // still run. Let it finish before the mapping goes (unregistration and
-    // session end only, never an op's path).
+    // still run. Let it finish before the mapping goes (on the mapping
+    // cache's closer thread, never an op's or a registration's path).
     if (s.ok()) s = CudaStatus(cudaDeviceSynchronize(), "cudaDeviceSynchronize");
     if (s.ok()) s = CudaStatus(cudaIpcCloseMemHandle(base), "cudaIpcCloseMemHandle");
     if (!s.ok())

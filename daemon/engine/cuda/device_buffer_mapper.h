@@ -12,6 +12,7 @@
 // CUDA build, FakeIpcOpener in unit tests). Thread-safe (the cache's lock).
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -51,6 +52,10 @@ class DeviceBufferMapper {
 
   const std::vector<LocalDevice>& devices() const { return devices_; }
   size_t mapped() const { return cache_.mapped(); }  // allocations open now
+  // Until every released allocation is closed (IpcMappingCache::WaitClosed).
+  bool WaitClosed(std::chrono::steady_clock::time_point deadline) const {
+    return cache_.WaitClosed(deadline);
+  }
 
  private:
   std::unique_ptr<IpcOpener> opener_;

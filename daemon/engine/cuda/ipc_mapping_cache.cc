@@ -4,8 +4,42 @@
 
 namespace ccs::cuda {
 
+IpcMappingCache::IpcMappingCache(IpcOpener* opener)
+    : opener_(opener), closer_([this] { CloseLoop(); }) {}
+
 IpcMappingCache::~IpcMappingCache() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  closer_.join();  // after it closed every queued mapping
   for (auto& [key, m] : mappings_) opener_->Close(m.ordinal, m.base);
+}
+
+void IpcMappingCache::CloseLoop() {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    cv_.wait(lock, [this] { return stop_ || !closing_.empty(); });
+    if (closing_.empty()) return;  // stopping, nothing left
+    const MappingKey key = closing_.front();
+    closing_.pop_front();
+    auto it = mappings_.find(key);
+    const int ordinal = it->second.ordinal;
+    void* const base = it->second.base;
+    ++in_close_;
+    lock.unlock();
+    opener_->Close(ordinal, base);
+    lock.lock();
+    --in_close_;
+    mappings_.erase(key);
+    cv_.notify_all();
+  }
+}
+
+bool IpcMappingCache::WaitClosed(std::chrono::steady_clock::time_point deadline) const {
+  std::unique_lock lock(mu_);
+  return cv_.wait_until(lock, deadline, [this] { return closing_.empty() && in_close_ == 0; });
 }
 
 StatusOr<void*> IpcMappingCache::Acquire(uint64_t session, const MappingKey& key,
@@ -13,6 +47,11 @@ StatusOr<void*> IpcMappingCache::Acquire(uint64_t session, const MappingKey& key
   std::lock_guard lock(mu_);
   auto it = mappings_.find(key);
   if (it != mappings_.end()) {
+    if (it->second.closing) {
+      return Unavailable("this IPC handle's allocation on " + FormatDeviceUuid(key.device) +
+                         " is still being unmapped (the daemon's work on it is draining); "
+                         "register it again shortly");
+    }
     if (it->second.alloc_size != alloc_size) {
       return InvalidArgument("this IPC handle on " + FormatDeviceUuid(key.device) +
                              " is already mapped as an allocation of " +
@@ -31,10 +70,11 @@ StatusOr<void*> IpcMappingCache::Acquire(uint64_t session, const MappingKey& key
   return base;
 }
 
-void IpcMappingCache::CloseIfUnused(std::map<MappingKey, Mapping>::iterator it) {
-  if (!it->second.refs.empty()) return;
-  opener_->Close(it->second.ordinal, it->second.base);
-  mappings_.erase(it);
+void IpcMappingCache::CloseIfUnusedLocked(std::map<MappingKey, Mapping>::iterator it) {
+  if (!it->second.refs.empty() || it->second.closing) return;
+  it->second.closing = true;
+  closing_.push_back(it->first);
+  cv_.notify_all();
 }
 
 void IpcMappingCache::Release(uint64_t session, const MappingKey& key) {
@@ -44,7 +84,7 @@ void IpcMappingCache::Release(uint64_t session, const MappingKey& key) {
   auto ref = it->second.refs.find(session);
   if (ref == it->second.refs.end()) return;
   if (--ref->second == 0) it->second.refs.erase(ref);
-  CloseIfUnused(it);
+  CloseIfUnusedLocked(it);
 }
 
 void IpcMappingCache::ReleaseSession(uint64_t session) {
@@ -52,14 +92,23 @@ void IpcMappingCache::ReleaseSession(uint64_t session) {
   for (auto it = mappings_.begin(); it != mappings_.end();) {
     auto next = std::next(it);
     it->second.refs.erase(session);
-    CloseIfUnused(it);
+    CloseIfUnusedLocked(it);
     it = next;
   }
 }
 
 size_t IpcMappingCache::mapped() const {
   std::lock_guard lock(mu_);
-  return mappings_.size();
+  size_t n = 0;
+  for (const auto& [key, m] : mappings_) n += m.closing ? 0 : 1;
+  return n;
+}
+
+size_t IpcMappingCache::closing() const {
+  std::lock_guard lock(mu_);
+  size_t n = 0;
+  for (const auto& [key, m] : mappings_) n += m.closing ? 1 : 0;
+  return n;
 }
 
 uint64_t IpcMappingCache::references(const MappingKey& key) const {

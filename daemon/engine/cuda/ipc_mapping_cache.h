@@ -6,14 +6,24 @@
 // another buffer, or another session of the same owner) work. Each mapping
 // counts references per session; a mapping is closed when its last
 // reference is released, by Release or by ReleaseSession when the owning
-// session ends. Thread-safe (one mutex; the opener is called under it, so
-// opens happen at registration time, never on an op's path).
+// session ends.
+//
+// Closing waits for the daemon's work on the device (the engine answers ops
+// at enqueue), which may take long, or forever behind a stuck client
+// stream. So Release never closes: it hands the mapping to the cache's own
+// closer thread and returns, and the mapping stays unusable (Acquire:
+// UNAVAILABLE) until it is closed. Thread-safe (one mutex; Open is called
+// under it, at registration time, never on an op's path; Close is not).
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <mutex>
+#include <thread>
 #include <utility>
 
 #include "daemon/core/status.h"
@@ -32,9 +42,9 @@ struct MappingKey {
 
 class IpcMappingCache {
  public:
-  // `opener` must outlive the cache.
-  explicit IpcMappingCache(IpcOpener* opener) : opener_(opener) {}
-  // Closes whatever is still mapped.
+  // `opener` must outlive the cache. Starts the closer thread.
+  explicit IpcMappingCache(IpcOpener* opener);
+  // Closes whatever is still mapped or closing (waiting for the closer).
   ~IpcMappingCache();
   IpcMappingCache(const IpcMappingCache&) = delete;
   IpcMappingCache& operator=(const IpcMappingCache&) = delete;
@@ -42,16 +52,21 @@ class IpcMappingCache {
   // Base address of `key`'s allocation on local device `ordinal`, opening it
   // on first use, plus one reference held by `session`. Errors are the
   // opener's (nothing is held then). An allocation already mapped with a
-  // different size is INVALID_ARGUMENT (a stale or forged handle).
+  // different size is INVALID_ARGUMENT (a stale or forged handle); one
+  // still closing is UNAVAILABLE (retry once its work drained).
   StatusOr<void*> Acquire(uint64_t session, const MappingKey& key, int ordinal,
                           uint64_t alloc_size);
-  // Drops one reference of `session`; closes the mapping at zero. Unknown
-  // keys or sessions are ignored.
+  // Drops one reference of `session`; at zero the mapping goes to the
+  // closer. Unknown keys or sessions are ignored. Never waits for a close.
   void Release(uint64_t session, const MappingKey& key);
   // Drops every reference `session` holds (the session ended).
   void ReleaseSession(uint64_t session);
+  // Blocks until no mapping is waiting to be closed, or `deadline`; true
+  // when none is.
+  bool WaitClosed(std::chrono::steady_clock::time_point deadline) const;
 
-  size_t mapped() const;                             // allocations mapped now
+  size_t mapped() const;                             // open, not closing
+  size_t closing() const;                            // handed to the closer
   uint64_t references(const MappingKey& key) const;  // all sessions
 
  private:
@@ -60,13 +75,21 @@ class IpcMappingCache {
     int ordinal = -1;
     uint64_t alloc_size = 0;
     std::map<uint64_t, uint64_t> refs;  // session -> references
+    bool closing = false;               // queued for (or in) Close
   };
-  // Closes and erases `it` if nothing references it any more.
-  void CloseIfUnused(std::map<MappingKey, Mapping>::iterator it);
+  // Hands `it` to the closer if nothing references it any more.
+  void CloseIfUnusedLocked(std::map<MappingKey, Mapping>::iterator it);
+  // The closer thread: Close outside the lock, then forget the mapping.
+  void CloseLoop();
 
   IpcOpener* const opener_;
   mutable std::mutex mu_;
+  mutable std::condition_variable cv_;  // closing_ grew, or a close ended
   std::map<MappingKey, Mapping> mappings_;
+  std::deque<MappingKey> closing_;  // in order of release
+  size_t in_close_ = 0;             // taken from closing_, Close running
+  bool stop_ = false;
+  std::thread closer_;  // last: starts after the members above exist
 };
 
 }  // namespace ccs::cuda

@@ -7,8 +7,9 @@
 // cudaIpcOpenMemHandle / cudaIpcCloseMemHandle on the device's ordinal. Unit
 // tests use a fake (tests/unit/engine/cuda/fake_ipc_opener.h): CUDA IPC
 // cannot run without a GPU, so the fake stands in for it and records opens
-// and closes. IpcMappingCache calls an opener under its own lock, one call at
-// a time.
+// and closes. IpcMappingCache calls Open under its own lock, one call at a
+// time, and Close from its closer thread (it may block there until the
+// device's queued work drained).
 #pragma once
 
 #include "daemon/core/status.h"

@@ -78,6 +78,25 @@ TEST_CASE("Per-session limits give RESOURCE_EXHAUSTED", "[buffers]") {
   CHECK(reg.RegisterShm(MakeSession(2), seg.name, 1000).ok());
 }
 
+TEST_CASE("Registrations mapping at once cannot pass the limits together", "[buffers]") {
+  Limits limits;
+  limits.max_buffers_per_session = 1;
+  BufferRegistry reg(limits);
+  static std::byte device_memory[64];
+  auto map = [] { return StatusOr<DeviceRange>(DeviceRange{device_memory, 0, nullptr}); };
+  // The first registration passes the check, then maps (outside the lock);
+  // meanwhile a second registration of the session completes.
+  StatusOr<uint64_t> inner = NotFound("not run");
+  StatusOr<uint64_t> outer = reg.RegisterDevice(MakeSession(1), "GPU-x", 64, [&] {
+    inner = reg.RegisterDevice(MakeSession(1), "GPU-x", 64, map);
+    return map();
+  });
+  REQUIRE(inner.ok());
+  CHECK(outer.status().code() == StatusCode::kResourceExhausted);
+  CHECK(outer.status().message().find("max_buffers_per_session") != std::string::npos);
+  CHECK(reg.List().size() == 1);
+}
+
 TEST_CASE("Dropping a session keeps in-flight ranges mapped", "[buffers]") {
   Segment seg(64);
   BufferRegistry reg(Limits{});

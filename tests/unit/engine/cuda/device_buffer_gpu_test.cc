@@ -13,6 +13,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -116,7 +117,9 @@ int Parent(const Message& m) {
   }
   if (a.ok()) a.value().reset();  // the buffers were unregistered
   if (b.ok()) b.value().reset();
-  check(mapper.mapped() == 0, "closed when the last buffer was released");
+  check(mapper.mapped() == 0, "closing when the last buffer was released");
+  check(mapper.WaitClosed(std::chrono::steady_clock::now() + std::chrono::seconds(10)),
+        "the closer thread closed it (cudaIpcCloseMemHandle)");
   return failures == 0 ? 0 : 1;
 }
 

@@ -98,6 +98,7 @@ TEST_CASE("registration lists the device buffer and resolves ranges to device ad
   REQUIRE(f.buffers.Unregister(1, *id).ok());
   CHECK(f.opener->open_now.size() == 1);
   r = NotFound("released");
+  REQUIRE(f.mapper->WaitClosed(std::chrono::steady_clock::now() + std::chrono::seconds(5)));
   CHECK(f.opener->open_now.empty());
 }
 
@@ -138,6 +139,7 @@ TEST_CASE("two buffers in one allocation open it once; the last unregister close
   CHECK(f.opener->closed.empty());
   CHECK(f.buffers.Unregister(2, *b).code() == StatusCode::kNotFound);  // not its owner
   REQUIRE(f.buffers.Unregister(1, *b).ok());
+  REQUIRE(f.mapper->WaitClosed(std::chrono::steady_clock::now() + std::chrono::seconds(5)));
   CHECK(f.opener->closed.size() == 1);
   CHECK(f.mapper->mapped() == 0);
 }
@@ -150,10 +152,12 @@ TEST_CASE("a session's end releases its device buffers, not another's",
   REQUIRE(f.Register(2, Desc(1, 9, 64, 64)).ok());  // same allocation, other session
   CHECK(f.opener->opens == 2);
   f.buffers.DropSession(1);
+  REQUIRE(f.mapper->WaitClosed(std::chrono::steady_clock::now() + std::chrono::seconds(5)));
   CHECK(f.opener->closed.size() == 1);  // GPU 2's allocation; GPU 1's still used
   CHECK(f.mapper->mapped() == 1);
   f.buffers.DropSession(2);
   CHECK(f.mapper->mapped() == 0);
+  REQUIRE(f.mapper->WaitClosed(std::chrono::steady_clock::now() + std::chrono::seconds(5)));
   CHECK(f.opener->open_now.empty());
 }
 

@@ -1,8 +1,12 @@
 // IpcMappingCache over the fake opener: one open per (device, allocation),
-// references per session, closed when the last goes or the session ends.
+// references per session, closed when the last goes or the session ends, on
+// the cache's closer thread (a close that blocks holds up nothing else).
 #include "daemon/engine/cuda/ipc_mapping_cache.h"
 
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 
 #include "tests/unit/engine/cuda/fake_ipc_opener.h"
 
@@ -15,6 +19,42 @@ MappingKey Key(uint8_t device, uint8_t handle) {
   k.handle.fill(handle);
   return k;
 }
+
+std::chrono::steady_clock::time_point Soon() {
+  return std::chrono::steady_clock::now() + std::chrono::seconds(5);
+}
+
+// The fake opener whose Close blocks until Unblock, as a close that waits
+// for a busy (or stuck) device does.
+class BlockingOpener final : public IpcOpener {
+ public:
+  StatusOr<void*> Open(int ordinal, const IpcHandleBytes& handle) override {
+    return fake.Open(ordinal, handle);
+  }
+  void Close(int ordinal, void* base) override {
+    std::unique_lock lock(mu_);
+    ++in_close_;
+    cv_.notify_all();
+    cv_.wait(lock, [this] { return unblocked_; });
+    fake.Close(ordinal, base);
+  }
+  bool WaitInClose() {
+    std::unique_lock lock(mu_);
+    return cv_.wait_until(lock, Soon(), [this] { return in_close_ > 0; });
+  }
+  void Unblock() {
+    std::lock_guard lock(mu_);
+    unblocked_ = true;
+    cv_.notify_all();
+  }
+  FakeIpcOpener fake;
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int in_close_ = 0;
+  bool unblocked_ = false;
+};
 
 TEST_CASE("an allocation is opened once and shared by its buffers", "[cuda][ipc_cache]") {
   FakeIpcOpener opener;
@@ -55,6 +95,8 @@ TEST_CASE("a mapping closes when its last reference is released", "[cuda][ipc_ca
   cache.Release(3, Key(1, 9));  // unknown session: ignored
   CHECK(opener.closed.empty());
   cache.Release(2, Key(1, 9));
+  CHECK(cache.mapped() == 0);
+  REQUIRE(cache.WaitClosed(Soon()));
   REQUIRE(opener.closed.size() == 1);
   CHECK(opener.closed[0] == base);
   CHECK(cache.mapped() == 0);
@@ -69,12 +111,43 @@ TEST_CASE("ending a session drops all of its references", "[cuda][ipc_cache]") {
   REQUIRE(cache.Acquire(1, Key(1, 2), 0, 4096).ok());
   REQUIRE(cache.Acquire(2, Key(1, 2), 0, 4096).ok());
   cache.ReleaseSession(1);
+  REQUIRE(cache.WaitClosed(Soon()));
   CHECK(opener.closed.size() == 1);  // Key(1,1) only; Key(1,2) still held by 2
   CHECK(cache.mapped() == 1);
   CHECK(cache.references(Key(1, 2)) == 1);
   cache.ReleaseSession(2);
   CHECK(cache.mapped() == 0);
+  REQUIRE(cache.WaitClosed(Soon()));
   CHECK(opener.open_now.empty());
+}
+
+TEST_CASE("a close that blocks holds up neither releases nor other mappings",
+          "[cuda][ipc_cache]") {
+  BlockingOpener opener;
+  IpcMappingCache cache(&opener);
+  REQUIRE(cache.Acquire(1, Key(1, 1), 0, 4096).ok());
+  REQUIRE(cache.Acquire(1, Key(1, 2), 0, 4096).ok());
+  cache.Release(1, Key(1, 1));  // returns though the close blocks
+  REQUIRE(opener.WaitInClose());
+  CHECK(cache.closing() == 1);
+  CHECK(cache.mapped() == 1);
+  CHECK_FALSE(cache.WaitClosed(std::chrono::steady_clock::now()));
+
+  // Other allocations map and release meanwhile.
+  REQUIRE(cache.Acquire(2, Key(1, 3), 0, 4096).ok());
+  CHECK(cache.references(Key(1, 2)) == 1);
+  cache.Release(1, Key(1, 2));
+  // The allocation still closing cannot be mapped again yet.
+  auto again = cache.Acquire(2, Key(1, 1), 0, 4096);
+  CHECK(again.status().code() == StatusCode::kUnavailable);
+  CHECK(again.status().message().find("still being unmapped") != std::string::npos);
+
+  opener.Unblock();
+  REQUIRE(cache.WaitClosed(Soon()));
+  CHECK(cache.closing() == 0);
+  CHECK(opener.fake.closed.size() == 2);
+  REQUIRE(cache.Acquire(2, Key(1, 1), 0, 4096).ok());  // opened anew
+  CHECK(opener.fake.opens == 4);
 }
 
 TEST_CASE("a failed open holds nothing and a retry opens again", "[cuda][ipc_cache]") {
