@@ -173,11 +173,17 @@ class DeviceEngine final : public Engine {
 
   void ForgetGroup(uint64_t group_id) override {
     watchdog_->Forget(group_id);
-    std::lock_guard lock(mu_);
-    auto it = groups_.find(group_id);
-    if (it == groups_.end()) return;
-    Release(group_id, it->second);
-    groups_.erase(it);
+    GroupState state;
+    {
+      std::lock_guard lock(mu_);
+      auto it = groups_.find(group_id);
+      if (it == groups_.end()) return;
+      state = std::move(it->second);
+      groups_.erase(it);
+    }
+    // Outside the lock: freeing device memory waits for the device, which
+    // must not hold up other groups' ops.
+    Release(group_id, state);
   }
 
  private:
@@ -635,15 +641,17 @@ class DeviceEngine final : public Engine {
   // failed: abort them (a stuck NCCL op returns), refuse NCCL for the group
   // from now on, and tell the daemon, which breaks the group.
   void OnGroupFailure(uint64_t group_id, const Status& why) {
+    bool had_comms = false;
     {
       std::lock_guard lock(mu_);
       auto it = groups_.find(group_id);
       if (it != groups_.end() && !it->second.nccl_gpus.empty()) {
-        backend_->DestroyNcclComms(group_id, /*abort=*/true);
+        had_comms = true;
         it->second.nccl_gpus.clear();
         it->second.nccl_refused = why;
       }
     }
+    if (had_comms) backend_->DestroyNcclComms(group_id, /*abort=*/true);
     if (options_.on_group_failure) options_.on_group_failure(group_id, why);
   }
 
