@@ -1,5 +1,7 @@
 #include "daemon/engine/cuda/cuda_ipc_opener.h"
 
+#include <cuda.h>
+#include <cudaTypedefs.h>
 #include <cuda_runtime_api.h>
 #include <spdlog/spdlog.h>
 
@@ -11,19 +13,42 @@
 namespace ccs::cuda {
 namespace {
 
+// The size of the allocation at `base` (cuMemGetAddressRange, reached
+// through the runtime: ccsd does not link libcuda, so that it starts
+// without a driver); 0 when the driver cannot say.
+uint64_t AllocationBytes(void* base) {
+  void* fn = nullptr;
+  cudaDriverEntryPointQueryResult found = cudaDriverEntryPointSymbolNotFound;
+  if (cudaGetDriverEntryPointByVersion("cuMemGetAddressRange", &fn, 12000, cudaEnableDefault,
+                                       &found) != cudaSuccess ||
+      fn == nullptr || found != cudaDriverEntryPointSuccess) {
+    return 0;
+  }
+  CUdeviceptr start = 0;
+  size_t bytes = 0;
+  auto get = reinterpret_cast<PFN_cuMemGetAddressRange_v3020>(fn);
+  if (get(&start, &bytes, reinterpret_cast<CUdeviceptr>(base)) != CUDA_SUCCESS) return 0;
+  return reinterpret_cast<void*>(start) == base ? bytes : 0;
+}
+
 class CudaIpcOpener final : public IpcOpener {
  public:
-  StatusOr<void*> Open(int ordinal, const IpcHandleBytes& handle) override {
+  StatusOr<IpcOpened> Open(int ordinal, const IpcHandleBytes& handle) override {
     const std::string where = "on device " + std::to_string(ordinal);
     RETURN_IF_ERROR(CudaStatus(cudaSetDevice(ordinal), "cudaSetDevice " + where));
     cudaIpcMemHandle_t h;
     static_assert(sizeof(h) == kIpcHandleBytes);
     std::memcpy(&h, handle.data(), sizeof(h));
-    void* base = nullptr;
+    IpcOpened opened;
     RETURN_IF_ERROR(
-        CudaStatus(cudaIpcOpenMemHandle(&base, h, cudaIpcMemLazyEnablePeerAccess),
+        CudaStatus(cudaIpcOpenMemHandle(&opened.base, h, cudaIpcMemLazyEnablePeerAccess),
                    "cudaIpcOpenMemHandle of a client's buffer " + where));
-    return base;
+    opened.bytes = AllocationBytes(opened.base);
+    if (opened.bytes == 0) {
+      spdlog::warn("the CUDA driver did not report the size of a client's allocation {}; "
+                   "its registered size is taken on trust", where);
+    }
+    return opened;
   }
 
   void Close(int ordinal, void* base) override {

@@ -61,13 +61,21 @@ StatusOr<void*> IpcMappingCache::Acquire(uint64_t session, const MappingKey& key
     ++it->second.refs[session];
     return it->second.base;
   }
-  ASSIGN_OR_RETURN(void* base, opener_->Open(ordinal, key.handle));
-  Mapping& m = mappings_[key];
-  m.base = base;
+  ASSIGN_OR_RETURN(IpcOpened opened, opener_->Open(ordinal, key.handle));
+  auto [it_new, inserted] = mappings_.try_emplace(key);
+  Mapping& m = it_new->second;
+  m.base = opened.base;
   m.ordinal = ordinal;
   m.alloc_size = alloc_size;
+  if (opened.bytes != 0 && opened.bytes < alloc_size) {
+    CloseIfUnusedLocked(it_new);
+    return InvalidArgument("the allocation this IPC handle names on " +
+                           FormatDeviceUuid(key.device) + " is " +
+                           std::to_string(opened.bytes) + " bytes, not the " +
+                           std::to_string(alloc_size) + " the registration says");
+  }
   m.refs[session] = 1;
-  return base;
+  return opened.base;
 }
 
 void IpcMappingCache::CloseIfUnusedLocked(std::map<MappingKey, Mapping>::iterator it) {

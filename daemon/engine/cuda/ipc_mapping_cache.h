@@ -52,7 +52,8 @@ class IpcMappingCache {
   // Base address of `key`'s allocation on local device `ordinal`, opening it
   // on first use, plus one reference held by `session`. Errors are the
   // opener's (nothing is held then). An allocation already mapped with a
-  // different size is INVALID_ARGUMENT (a stale or forged handle); one
+  // different size, or opened smaller than `alloc_size` as the driver
+  // reports it, is INVALID_ARGUMENT (a stale or forged handle or size); one
   // still closing is UNAVAILABLE (retry once its work drained).
   StatusOr<void*> Acquire(uint64_t session, const MappingKey& key, int ordinal,
                           uint64_t alloc_size);

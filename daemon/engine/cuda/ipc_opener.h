@@ -12,18 +12,27 @@
 // device's queued work drained).
 #pragma once
 
+#include <cstdint>
+
 #include "daemon/core/status.h"
 #include "daemon/engine/cuda/device_buffer.h"
 
 namespace ccs::cuda {
 
+// An allocation mapped into this process.
+struct IpcOpened {
+  void* base = nullptr;  // its base address here
+  uint64_t bytes = 0;    // its real size as the driver reports it; 0: unknown
+};
+
 class IpcOpener {
  public:
   virtual ~IpcOpener() = default;
   // Maps the allocation `handle` names on local device `ordinal`; returns
-  // its base address in this process. Errors name the device and the CUDA
-  // error (e.g. INVALID_ARGUMENT for a handle of an allocation that is gone).
-  virtual StatusOr<void*> Open(int ordinal, const IpcHandleBytes& handle) = 0;
+  // its base address in this process and its size. Errors name the device
+  // and the CUDA error (e.g. INVALID_ARGUMENT for a handle of an allocation
+  // that is gone).
+  virtual StatusOr<IpcOpened> Open(int ordinal, const IpcHandleBytes& handle) = 0;
   // Unmaps a base Open returned. Never fails from the caller's view (an
   // error is logged).
   virtual void Close(int ordinal, void* base) = 0;

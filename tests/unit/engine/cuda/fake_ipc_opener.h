@@ -14,7 +14,7 @@ namespace ccs::cuda {
 
 class FakeIpcOpener final : public IpcOpener {
  public:
-  StatusOr<void*> Open(int ordinal, const IpcHandleBytes& handle) override {
+  StatusOr<IpcOpened> Open(int ordinal, const IpcHandleBytes& handle) override {
     ++opens;
     if (fail_next) {
       fail_next = false;
@@ -24,7 +24,7 @@ class FakeIpcOpener final : public IpcOpener {
     next_base += 0x100000;
     void* base = reinterpret_cast<void*>(next_base);
     open_now[base] = ordinal;
-    return base;
+    return IpcOpened{base, alloc_bytes};
   }
   void Close(int ordinal, void* base) override {
     closed.push_back(base);
@@ -33,6 +33,7 @@ class FakeIpcOpener final : public IpcOpener {
 
   int opens = 0;
   bool fail_next = false;
+  uint64_t alloc_bytes = 0;  // the size the "driver" reports; 0: unknown
   uintptr_t next_base = 0x7f0000000000;
   std::map<void*, int> open_now;  // base -> ordinal
   std::vector<void*> closed;

@@ -28,7 +28,7 @@ std::chrono::steady_clock::time_point Soon() {
 // for a busy (or stuck) device does.
 class BlockingOpener final : public IpcOpener {
  public:
-  StatusOr<void*> Open(int ordinal, const IpcHandleBytes& handle) override {
+  StatusOr<IpcOpened> Open(int ordinal, const IpcHandleBytes& handle) override {
     return fake.Open(ordinal, handle);
   }
   void Close(int ordinal, void* base) override {
@@ -168,6 +168,22 @@ TEST_CASE("a handle already mapped with another size is refused", "[cuda][ipc_ca
   auto other = cache.Acquire(1, Key(1, 1), 0, 8192);
   CHECK(other.status().code() == StatusCode::kInvalidArgument);
   CHECK(cache.references(Key(1, 1)) == 1);
+}
+
+TEST_CASE("an allocation smaller than its registration says is refused and closed",
+          "[cuda][ipc_cache]") {
+  FakeIpcOpener opener;
+  IpcMappingCache cache(&opener);
+  opener.alloc_bytes = 4096;  // what the driver reports
+  REQUIRE(cache.Acquire(1, Key(1, 1), 0, 4096).ok());  // as registered
+  auto forged = cache.Acquire(1, Key(1, 2), 0, 8192);
+  CHECK(forged.status().code() == StatusCode::kInvalidArgument);
+  CHECK(forged.status().message().find("is 4096 bytes, not the 8192") != std::string::npos);
+  CHECK(cache.references(Key(1, 2)) == 0);
+  CHECK(cache.mapped() == 1);
+  REQUIRE(cache.WaitClosed(Soon()));
+  CHECK(opener.closed.size() == 1);  // the refused mapping was closed again
+  CHECK(opener.open_now.size() == 1);
 }
 
 TEST_CASE("the cache closes what is still mapped when destroyed", "[cuda][ipc_cache]") {
