@@ -131,9 +131,9 @@ class DeviceEngine final : public Engine {
   // A group whose ranks all named GPUs at join, against the formation
   // deadline. Single-node: the kernels' signal blocks for its set of GPUs
   // and, when NCCL can serve it (no two ranks on one GPU), its
-  // communicators; what fails is left to the op-time paths (a refused NCCL
-  // is not retried; missing signal blocks are allocated at the first kernel
-  // op). Multi-node: the nodes' NCCL agreement and this node's
+  // communicators; what fails is left to the op-time paths (communicators
+  // are tried once more at the first NCCL op, missing signal blocks are
+  // allocated at the first kernel op). Multi-node: the nodes' NCCL agreement and this node's
   // communicators (AgreeNccl), so that no op waits for them; a failure
   // leaves the group staged on every node.
   void PrepareGroup(const GroupSetup& setup) override {
@@ -166,8 +166,11 @@ class DeviceEngine final : public Engine {
       (void)Signals(plan.group_id, gpus);
     }
     if (!backend_->NcclVersion().empty() && gpus.size() == plan.ranks.size() &&
-        gpus.size() > 1) {
-      (void)EnsureNccl(plan, "");
+        gpus.size() > 1 && !EnsureNccl(plan, "").ok()) {
+      // Formation may have left too little time: the first NCCL op tries
+      // once more against its own deadline (nodes need not agree here).
+      std::lock_guard lock(mu_);
+      groups_[plan.group_id].nccl_refused = Status::Ok();
     }
   }
 

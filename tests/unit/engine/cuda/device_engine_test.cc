@@ -362,6 +362,28 @@ TEST_CASE("a group whose NCCL communicators cannot be made runs host-staged, wit
   CHECK(f.fake->staging_allocs == 1);
 }
 
+TEST_CASE("communicators that could not be made as the group formed are tried once more",
+          "[cuda][device_engine]") {
+  Fixture f(2, /*p2p=*/false);
+  f.fake->nccl_version = "2.99.0";
+  f.fake->nccl_create_error = DeadlineExceeded("NCCL init of group 7 not ready");
+  GroupSetup setup;
+  setup.group_id = 7;
+  setup.world_size = 2;
+  setup.ranks = {0, 1};
+  setup.gpus = {0, 1};
+  setup.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  f.engine->PrepareGroup(setup);
+  CHECK(f.fake->nccl_creates == 1);
+  f.fake->nccl_create_error = Status::Ok();  // the first op has time enough
+  Op op(CollectiveKind::kAllGather, {0, 1}, 4, 4, 8);
+  op.Order(*f.fake);
+  REQUIRE(f.engine->Execute(op.plan).ok());
+  CHECK(f.fake->nccl_creates == 2);
+  CHECK(f.fake->Logged(0, "nccl rank 0"));
+  CHECK(f.fake->staging_allocs == 0);
+}
+
 TEST_CASE("a GPU error fails the op with the backend's message", "[cuda][device_engine]") {
   Fixture f(1);
   f.fake->fail_copies = true;
