@@ -92,6 +92,20 @@ class CudaGpuBackend final : public GpuBackend {
         "cudaMemcpyAsync of " + std::to_string(bytes) + " bytes on " + Where(gpu));
   }
 
+  StatusOr<void*> AllocateAsync(uint32_t gpu, size_t bytes) override {
+    RETURN_IF_ERROR(CheckGpu(gpu));
+    void* p = nullptr;
+    RETURN_IF_ERROR(CudaStatus(cudaMallocAsync(&p, std::max<size_t>(bytes, 1), streams_[gpu]),
+                               "cudaMallocAsync of " + std::to_string(bytes) + " bytes on " +
+                                   Where(gpu)));
+    return p;
+  }
+
+  Status FreeAsync(uint32_t gpu, void* memory) override {
+    RETURN_IF_ERROR(CheckGpu(gpu));
+    return CudaStatus(cudaFreeAsync(memory, streams_[gpu]), "cudaFreeAsync on " + Where(gpu));
+  }
+
   Status LaunchAllReduce(uint32_t gpu, const kernels::AllReduceLaunch& launch,
                          kernels::ArAlgorithm algorithm) override {
     RETURN_IF_ERROR(CheckGpu(gpu));

@@ -117,7 +117,7 @@ class DeviceEngine final : public Engine {
       return RunCopies(plan, gpus[0], copies);
     }
     if (nccl_possible) {
-      StatusOr<std::vector<NcclRankCalls>> calls = PlanNcclCalls(plan);
+      StatusOr<std::vector<NcclRankCalls>> calls = PlanNcclCalls(plan, kNcclPlan);
       if (calls.ok()) return RunNccl(plan, *calls);
     }
     return RunStaged(plan, HostExecute());
@@ -446,18 +446,40 @@ class DeviceEngine final : public Engine {
     return made;
   }
 
+  // How the engine plans NCCL calls: an in-place all_to_all rank sends
+  // from a copy of its input (EnqueueRankNccl).
+  static constexpr NcclPlanOptions kNcclPlan{.all_to_all_from_copy = true};
+
   // Enqueues every local rank's calls on its GPU; then an asynchronous
   // error of the communicators fails the op.
   Status EnqueueNccl(const OpPlan& plan, const std::vector<NcclRankCalls>& calls) {
     const std::vector<uint32_t> rank_gpus = RankGpus(plan);
     RETURN_IF_ERROR(Run(plan, GpusOf(plan), [&](uint32_t g) {
       for (const NcclRankCalls& rc : calls) {
-        if (rank_gpus[rc.index] != g) continue;
-        RETURN_IF_ERROR(backend_->RunNccl(g, plan.group_id, rc.rank, rc.calls));
+        if (rank_gpus[rc.index] == g) RETURN_IF_ERROR(EnqueueRankNccl(g, plan, rc));
       }
       return Status::Ok();
     }));
     return backend_->PollNccl(plan.group_id);
+  }
+
+  // One rank's calls on `gpu`. An all_to_all rank whose input overlaps its
+  // output first copies the input to stream-ordered scratch and sends from
+  // there (NCCL has no in-place all-to-all; every rank's choice stays its
+  // own, so the nodes need not know each other's).
+  Status EnqueueRankNccl(uint32_t gpu, const OpPlan& plan, const NcclRankCalls& rc) {
+    const RankIo& io = plan.ranks[rc.index];
+    const uint64_t copy = AllToAllCopyBytes(plan, io);
+    if (copy == 0) return backend_->RunNccl(gpu, plan.group_id, rc.rank, rc.calls);
+    ASSIGN_OR_RETURN(void* scratch, backend_->AllocateAsync(gpu, copy));
+    Status status = backend_->Copy(gpu, scratch, io.in, copy);
+    if (status.ok()) {
+      std::vector<NcclCall> calls = rc.calls;
+      RebaseSends(calls, io.in, copy, scratch);
+      status = backend_->RunNccl(gpu, plan.group_id, rc.rank, calls);
+    }
+    Status freed = backend_->FreeAsync(gpu, scratch);
+    return status.ok() ? freed : status;
   }
 
   // A group on this node only: NCCL, or host staging when its
@@ -469,12 +491,14 @@ class DeviceEngine final : public Engine {
   }
 
   // Multi-node groups: the collectives NCCL runs across nodes once the
-  // nodes agreed. all_to_all(_v) (whether NCCL can run it depends on each
-  // rank's in-place choice, which nodes do not share), point-to-point (the
-  // network's transfers progress apart from the collectives; NCCL's would
-  // queue behind them on the GPU stream) and barrier stay on the network.
+  // nodes agreed. Point-to-point stays on the network: its transfers
+  // progress apart from the collectives, as ccs promises, while NCCL's
+  // would queue on the one GPU stream behind (or in front of) collectives
+  // the peer orders differently, and deadlock. Barrier moves nothing.
   static bool CrossNodeNcclKind(CollectiveKind kind) {
     switch (kind) {
+      case CollectiveKind::kAllToAll:
+      case CollectiveKind::kAllToAllV:
       case CollectiveKind::kAllReduce:
       case CollectiveKind::kAllGather:
       case CollectiveKind::kAllGatherV:
@@ -576,7 +600,7 @@ class DeviceEngine final : public Engine {
     ASSIGN_OR_RETURN(bool nccl, AgreeNccl(plan));
     if (!nccl) return RunStaged(plan, run);
     RETURN_IF_ERROR(CheckNcclGpus(plan));
-    ASSIGN_OR_RETURN(std::vector<NcclRankCalls> calls, PlanNcclCalls(plan));
+    ASSIGN_OR_RETURN(std::vector<NcclRankCalls> calls, PlanNcclCalls(plan, kNcclPlan));
     Took(plan, "cuda:nccl");
     return EnqueueNccl(plan, calls);
   }

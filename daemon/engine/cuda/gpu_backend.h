@@ -47,6 +47,12 @@ class GpuBackend {
   // One participant's launch of the daemon's all-reduce kernels.
   virtual Status LaunchAllReduce(uint32_t gpu, const kernels::AllReduceLaunch& launch,
                                  kernels::ArAlgorithm algorithm) = 0;
+  // Device memory on `gpu` ordered on its stream (cudaMallocAsync /
+  // cudaFreeAsync): usable by work enqueued after AllocateAsync, returned
+  // once the work enqueued before FreeAsync completed. For scratch within
+  // one op's part.
+  virtual StatusOr<void*> AllocateAsync(uint32_t gpu, size_t bytes) = 0;
+  virtual Status FreeAsync(uint32_t gpu, void* memory) = 0;
   // One local rank's NCCL calls of one op, grouped, on the communicator of
   // (group_id, rank) (CreateNcclComms), on `gpu`'s stream.
   virtual Status RunNccl(uint32_t gpu, uint64_t group_id, uint32_t rank,

@@ -28,13 +28,14 @@ class RankPlanner {
  public:
   // Appends to `calls`, which must outlive the planner.
   RankPlanner(const OpPlan& plan, uint32_t world, const RankIo& io, uint32_t rank,
-              std::vector<NcclCall>* calls)
+              std::vector<NcclCall>* calls, const NcclPlanOptions& options = {})
       : plan_(plan),
         world_(world),
         io_(io),
         rank_(rank),
         elem_(DataTypeSize(plan.dtype)),
-        calls_(calls) {}
+        calls_(calls),
+        options_(options) {}
 
   // Every kind but the point-to-point ones and barrier.
   Status Plan() {
@@ -165,7 +166,8 @@ class RankPlanner {
                              " recv counts; it needs one per rank (" +
                              std::to_string(world_) + ")");
     }
-    if (Overlap(io_.in, Sum(send_counts) * elem_, io_.out, Sum(recv_counts) * elem_)) {
+    if (!options_.all_to_all_from_copy &&
+        Overlap(io_.in, Sum(send_counts) * elem_, io_.out, Sum(recv_counts) * elem_)) {
       return FailedPrecondition(
           Prefix(plan_) +
           "in place, grouped NCCL sends and receives would overwrite "
@@ -219,6 +221,7 @@ class RankPlanner {
   const uint32_t rank_;
   const size_t elem_;
   std::vector<NcclCall>* const calls_;
+  const NcclPlanOptions options_;
 };
 
 // Group ranks of plan.ranks (identity when group_ranks is empty), checked.
@@ -313,7 +316,8 @@ Status PlanPointToPoint(const OpPlan& plan, uint32_t world,
 
 }  // namespace
 
-StatusOr<std::vector<NcclRankCalls>> PlanNcclCalls(const OpPlan& plan) {
+StatusOr<std::vector<NcclRankCalls>> PlanNcclCalls(const OpPlan& plan,
+                                                   const NcclPlanOptions& options) {
   const uint32_t world =
       plan.world_size != 0 ? plan.world_size : static_cast<uint32_t>(plan.ranks.size());
   RETURN_IF_ERROR(CheckShape(plan, world));
@@ -328,10 +332,34 @@ StatusOr<std::vector<NcclRankCalls>> PlanNcclCalls(const OpPlan& plan) {
     return out;
   }
   for (uint32_t i = 0; i < out.size(); ++i) {
-    RankPlanner planner(plan, world, plan.ranks[i], ranks[i], &out[i].calls);
+    RankPlanner planner(plan, world, plan.ranks[i], ranks[i], &out[i].calls, options);
     RETURN_IF_ERROR(planner.Plan());
   }
   return out;
+}
+
+uint64_t AllToAllCopyBytes(const OpPlan& plan, const RankIo& io) {
+  const size_t elem = DataTypeSize(plan.dtype);
+  const uint32_t world =
+      plan.world_size != 0 ? plan.world_size : static_cast<uint32_t>(plan.ranks.size());
+  uint64_t in = 0, out = 0;
+  if (plan.kind == CollectiveKind::kAllToAll) {
+    in = out = plan.count * world * elem;
+  } else if (plan.kind == CollectiveKind::kAllToAllV) {
+    in = Sum(io.send_counts) * elem;
+    out = Sum(io.recv_counts) * elem;
+  }
+  return Overlap(io.in, in, io.out, out) ? in : 0;
+}
+
+void RebaseSends(std::vector<NcclCall>& calls, const void* from, uint64_t bytes,
+                 const void* to) {
+  const auto* lo = static_cast<const std::byte*>(from);
+  for (NcclCall& c : calls) {
+    const auto* p = static_cast<const std::byte*>(c.send);
+    if (c.kind != Kind::kSend || p < lo || p >= lo + bytes) continue;
+    c.send = static_cast<const std::byte*>(to) + (p - lo);
+  }
 }
 
 }  // namespace ccs::cuda

@@ -58,8 +58,26 @@ struct NcclRankCalls {
 // Errors: INVALID_ARGUMENT naming the kind for a plan NCCL cannot express
 // or a malformed one (barrier; no ranks; host buffers; group ranks, root,
 // peer or count arrays that do not fit the world); FAILED_PRECONDITION for
-// a valid op NCCL cannot run as planned (all_to_all in place), which the
-// engine then runs host-staged.
-StatusOr<std::vector<NcclRankCalls>> PlanNcclCalls(const OpPlan& plan);
+// a valid op NCCL cannot run as planned (all_to_all in place, unless
+// options allow it).
+struct NcclPlanOptions {
+  // All_to_all(_v) ranks whose input overlaps their output (NCCL has no
+  // in-place all-to-all): false, FAILED_PRECONDITION; true, planned as if
+  // the input were apart, and the caller copies each such rank's input to
+  // scratch first and moves its sends there (RebaseSends).
+  bool all_to_all_from_copy = false;
+};
+StatusOr<std::vector<NcclRankCalls>> PlanNcclCalls(const OpPlan& plan,
+                                                   const NcclPlanOptions& options = {});
+
+// Bytes of `io`'s all_to_all(_v) input when it overlaps its output (the
+// ranks NcclPlanOptions::all_to_all_from_copy is about); 0 otherwise, and
+// for every other kind.
+uint64_t AllToAllCopyBytes(const OpPlan& plan, const RankIo& io);
+
+// Moves the sends of `calls` that read [from, from + bytes) to the same
+// offsets in `to`.
+void RebaseSends(std::vector<NcclCall>& calls, const void* from, uint64_t bytes,
+                 const void* to);
 
 }  // namespace ccs::cuda

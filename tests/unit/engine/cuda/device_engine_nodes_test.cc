@@ -137,18 +137,30 @@ TEST_CASE("nodes that all vote yes run collectives through NCCL from one unique 
   CHECK(a.fake->nccl_creates == 1);
   CHECK(b.fake->nccl_creates == 1);
 
-  SECTION("kinds NCCL does not run across nodes stay on the network") {
+  SECTION("all_to_all crosses nodes through NCCL, in place on one node or not") {
     Share ta(4, {0, 1}, {0, 1}, &exchange, CollectiveKind::kAllToAll);
     Share tb(4, {2, 3}, {1, 0}, &exchange, CollectiveKind::kAllToAll);
     for (Share* t : {&ta, &tb}) {
       for (RankIo& io : t->plan.ranks) io.in_count = io.out_count = 8;
       t->plan.count = 2;
     }
+    tb.plan.ranks[0].out = const_cast<std::byte*>(tb.plan.ranks[0].in);  // rank 2 in place
     std::tie(sa_status, sb_status) = RunBoth(a, ta, b, tb, ran);
     CHECK(sa_status.ok());
     CHECK(sb_status.ok());
-    CHECK(ran[0]);
-    CHECK(ran[1]);
+    CHECK_FALSE(ran[0]);
+    CHECK_FALSE(ran[1]);
+    CHECK(b.fake->Logged(1, "alloc 32"));  // rank 2 (GPU 1) sends from a copy
+    CHECK_FALSE(a.fake->Logged(0, "alloc"));
+  }
+
+  SECTION("point-to-point stays on the network") {
+    Share pa(4, {0}, {0}, &exchange, CollectiveKind::kSend);
+    pa.plan.peer = 2;
+    Status s = a.engine->ExecuteStaged(pa.plan, [](const OpPlan&) { return Status::Ok(); });
+    CHECK(s.ok());
+    CHECK(a.fake->nccl_calls.count({3, 0}) == 1);  // only the earlier all_reduce's
+    CHECK(a.fake->Log(0).back().rfind("nccl", 0) != 0);
   }
 }
 

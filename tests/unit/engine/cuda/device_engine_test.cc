@@ -348,6 +348,45 @@ TEST_CASE("ranks on distinct GPUs use NCCL when it is loaded; communicators made
   }
 }
 
+TEST_CASE("an in-place all_to_all through NCCL sends from a stream-ordered copy of its input",
+          "[cuda][device_engine]") {
+  Fixture f(2, /*p2p=*/false);
+  f.fake->nccl_version = "2.99.0";
+  Op op(CollectiveKind::kAllToAll, {0, 1}, 2, 4, 4);
+  op.plan.ranks[1].out = const_cast<std::byte*>(op.plan.ranks[1].in);  // rank 1 in place
+  op.Order(*f.fake);
+  REQUIRE(f.engine->Execute(op.plan).ok());
+  CHECK(f.fake->staging_allocs == 0);
+  CHECK(f.fake->live_scratch.empty());  // freed (in stream order) after the calls
+  // Rank 0 (apart) sends from its input; rank 1 from its scratch, copied
+  // before its calls on its GPU.
+  auto sends = [&](uint32_t rank) {
+    std::vector<const void*> out;
+    for (const NcclCall& c : f.fake->nccl_calls[{7, rank}]) {
+      if (c.kind == NcclCall::Kind::kSend) out.push_back(c.send);
+    }
+    return out;
+  };
+  const auto* in0 = op.plan.ranks[0].in;
+  const auto* in1 = op.plan.ranks[1].in;
+  for (const void* p : sends(0)) CHECK((p >= in0 && p < in0 + 16));
+  REQUIRE(sends(1).size() == 2);
+  for (const void* p : sends(1)) CHECK_FALSE((p >= in1 && p < in1 + 16));
+  std::vector<std::string> log1 = f.fake->Log(1);
+  auto at = [&](const std::string& prefix) {
+    for (size_t i = 0; i < log1.size(); ++i) {
+      if (log1[i].rfind(prefix, 0) == 0) return static_cast<int>(i);
+    }
+    return -1;
+  };
+  REQUIRE(at("alloc 16") >= 0);
+  CHECK(at("alloc 16") < at("copy 16"));
+  CHECK(at("copy 16") < at("nccl rank 1"));
+  CHECK(at("nccl rank 1") < at("free"));
+  CHECK(at("alloc") == at("alloc 16"));
+  CHECK_FALSE(f.fake->Logged(0, "alloc"));  // rank 0 needs no copy
+}
+
 TEST_CASE("a group whose NCCL communicators cannot be made runs host-staged, without retrying",
           "[cuda][device_engine]") {
   Fixture f(2, /*p2p=*/false);

@@ -9,10 +9,12 @@
 // are recorded, not run.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -61,6 +63,24 @@ class FakeGpuBackend final : public GpuBackend {
     return Log(gpu, std::string("launch ") +
                         (algorithm == kernels::ArAlgorithm::kOneShot ? "one_shot" : "two_shot") +
                         " outputs=" + std::to_string(l.num_outputs));
+  }
+  StatusOr<void*> AllocateAsync(uint32_t gpu, size_t bytes) override {
+    void* p = nullptr;
+    {
+      std::lock_guard lock(mu_);
+      scratch_.push_back(std::make_unique<std::byte[]>(std::max<size_t>(bytes, 1)));
+      p = scratch_.back().get();
+      live_scratch.insert(p);
+    }
+    RETURN_IF_ERROR(Log(gpu, "alloc " + std::to_string(bytes)));
+    return p;
+  }
+  Status FreeAsync(uint32_t gpu, void* memory) override {
+    {
+      std::lock_guard lock(mu_);
+      live_scratch.erase(memory);
+    }
+    return Log(gpu, "free");
   }
   Status RunNccl(uint32_t gpu, uint64_t group_id, uint32_t rank,
                  std::span<const NcclCall> calls) override {
@@ -177,6 +197,7 @@ class FakeGpuBackend final : public GpuBackend {
   std::atomic<int> host_waits{0};
   int staging_allocs = 0;
   std::set<void*> live_signals;
+  std::set<void*> live_scratch;  // AllocateAsync'd, not yet freed
   std::vector<kernels::AllReduceLaunch> launches;
   std::map<std::pair<uint64_t, uint32_t>, std::vector<NcclCall>> nccl_calls;
   std::map<uint64_t, std::pair<std::vector<uint32_t>, std::vector<uint32_t>>> comms;
@@ -201,6 +222,7 @@ class FakeGpuBackend final : public GpuBackend {
   std::vector<std::unique_ptr<FakeEvent>> client_events_;
   std::vector<std::unique_ptr<char[]>> signals_;
   std::vector<std::unique_ptr<std::byte[]>> staging_;
+  std::vector<std::unique_ptr<std::byte[]>> scratch_;
 };
 
 }  // namespace ccs::cuda
