@@ -13,10 +13,14 @@
 #include <thread>
 
 #include "daemon/core/group.h"
+#include "tests/unit/core/group_test_support.h"
 #include "two_nodes.h"
 
 namespace ccs::cluster {
 namespace {
+
+using ccs::testing::Eventually;
+using ccs::testing::MakeSession;
 
 using namespace std::chrono_literals;
 
@@ -42,14 +46,6 @@ class PreparingEngine final : public Engine {
   std::optional<GroupSetup> prepared;
   Status exchange_set;
 };
-
-Session MakeSession(uint64_t id, int32_t pid) {
-  Session s;
-  s.id = id;
-  s.identity.pid = pid;
-  s.identity.has_credentials = true;
-  return s;
-}
 
 // Joins `rank` of a 3-rank group "g" naming `gpu`; the future says how
 // formation ended for it.
@@ -101,12 +97,10 @@ Status Barrier(Formed& f) {
   for (uint32_t r = 0; r < 3; ++r) {
     auto done = std::make_shared<std::promise<Status>>();
     results.push_back(done->get_future());
-    Arrival a;
-    a.call.kind = CollectiveKind::kBarrier;
-    a.arrived = Clock::now();
-    a.deadline = a.arrived + 10s;
-    a.done = [done](const Status& s, uint64_t) { done->set_value(s); };
-    (r < 2 ? f.a : f.b)->Submit(r, std::move(a));
+    (r < 2 ? f.a : f.b)
+        ->Submit(r, ccs::testing::MakeArrival(
+                        CollectiveKind::kBarrier, 0,
+                        [done](const Status& s, uint64_t) { done->set_value(s); }, 10s));
   }
   for (auto& r : results) {
     if (r.wait_for(20s) != std::future_status::ready) return DeadlineExceeded("barrier");
@@ -114,15 +108,6 @@ Status Barrier(Formed& f) {
     if (!s.ok()) return s;
   }
   return Status::Ok();
-}
-
-bool Eventually(const std::function<bool()>& done) {
-  const auto until = Clock::now() + 10s;
-  while (!done()) {
-    if (Clock::now() > until) return false;
-    std::this_thread::sleep_for(5ms);
-  }
-  return true;
 }
 
 }  // namespace

@@ -108,6 +108,21 @@ std::pair<Status, Status> RunBoth(Node& a, Share& sa, Node& b, Share& sb, bool r
   return {first, fb.get()};
 }
 
+// An all_reduce of 4 ranks, 0-1 on node a's GPUs 0-1 and 2-3 on node b's
+// `b_gpus`: both nodes run it staged around the network, without NCCL.
+void CheckBothStaged(Node& a, Node& b, MapExchange* exchange,
+                     std::vector<int32_t> b_gpus = {0, 1}) {
+  Share sa(4, {0, 1}, {0, 1}, exchange), sb(4, {2, 3}, std::move(b_gpus), exchange);
+  bool ran[2];
+  auto [sa_status, sb_status] = RunBoth(a, sa, b, sb, ran);
+  CHECK(sa_status.ok());
+  CHECK(sb_status.ok());
+  CHECK(ran[0]);
+  CHECK(ran[1]);
+  CHECK(a.fake->nccl_creates == 0);
+  CHECK(b.fake->nccl_creates == 0);
+}
+
 TEST_CASE("nodes that all vote yes run collectives through NCCL from one unique id",
           "[cuda][device_engine][nodes]") {
   MapExchange exchange;
@@ -168,14 +183,7 @@ TEST_CASE("one node without NCCL sends every node to host staging",
           "[cuda][device_engine][nodes]") {
   MapExchange exchange;
   Node a(2), b(2, /*nccl=*/false);
-  Share sa(4, {0, 1}, {0, 1}, &exchange), sb(4, {2, 3}, {0, 1}, &exchange);
-  bool ran[2];
-  auto [sa_status, sb_status] = RunBoth(a, sa, b, sb, ran);
-  CHECK(sa_status.ok());
-  CHECK(sb_status.ok());
-  CHECK(ran[0]);
-  CHECK(ran[1]);
-  CHECK(a.fake->nccl_creates == 0);
+  CheckBothStaged(a, b, &exchange);
   CHECK(a.fake->unique_ids == 0);
 }
 
@@ -183,14 +191,7 @@ TEST_CASE("two ranks sharing a GPU on one node send every node to host staging",
           "[cuda][device_engine][nodes]") {
   MapExchange exchange;
   Node a(2), b(1);
-  Share sa(4, {0, 1}, {0, 1}, &exchange), sb(4, {2, 3}, {0, 0}, &exchange);
-  bool ran[2];
-  auto [sa_status, sb_status] = RunBoth(a, sa, b, sb, ran);
-  CHECK(sa_status.ok());
-  CHECK(sb_status.ok());
-  CHECK(ran[0]);
-  CHECK(ran[1]);
-  CHECK(b.fake->nccl_creates == 0);
+  CheckBothStaged(a, b, &exchange, {0, 0});
 }
 
 TEST_CASE("a node that never votes fails the op at its deadline, naming the key",
@@ -274,15 +275,7 @@ TEST_CASE("a rank on a GPU its node lacks makes every node stage from formation 
   MapExchange exchange;
   Node a(2), b(2);
   PrepareBoth(a, Setup({0, 1}, {0, 1}, &exchange), b, Setup({2, 3}, {0, 5}, &exchange));
-  CHECK(a.fake->nccl_creates == 0);
-  CHECK(b.fake->nccl_creates == 0);
-  Share sa(4, {0, 1}, {0, 1}, &exchange), sb(4, {2, 3}, {0, 1}, &exchange);
-  bool ran[2];
-  auto [sa_status, sb_status] = RunBoth(a, sa, b, sb, ran);
-  CHECK(sa_status.ok());
-  CHECK(sb_status.ok());
-  CHECK(ran[0]);
-  CHECK(ran[1]);
+  CheckBothStaged(a, b, &exchange);
 }
 
 TEST_CASE("a node that prepares past the deadline still votes, and every node stages",
@@ -294,15 +287,7 @@ TEST_CASE("a node that prepares past the deadline still votes, and every node st
   // that never comes.
   a.engine->PrepareGroup(Setup({0, 1}, {0, 1}, &exchange, -1ms));
   b.engine->PrepareGroup(Setup({2, 3}, {0, 1}, &exchange, 300ms));
-  CHECK(a.fake->nccl_creates == 0);
-  CHECK(b.fake->nccl_creates == 0);
-  Share sa(4, {0, 1}, {0, 1}, &exchange), sb(4, {2, 3}, {0, 1}, &exchange);
-  bool ran[2];
-  auto [sa_status, sb_status] = RunBoth(a, sa, b, sb, ran);
-  CHECK(sa_status.ok());
-  CHECK(sb_status.ok());
-  CHECK(ran[0]);
-  CHECK(ran[1]);
+  CheckBothStaged(a, b, &exchange);
 }
 
 }  // namespace
