@@ -34,15 +34,4 @@ Status ValidateDeviceBuffer(const DeviceBufferDesc& d) {
   return Status::Ok();
 }
 
-StatusOr<uint64_t> ResolveDeviceRange(const DeviceBufferDesc& d, uint64_t offset,
-                                      uint64_t bytes) {
-  if (offset > d.size_bytes || bytes > d.size_bytes - offset) {
-    return Status(StatusCode::kOutOfRange,
-                  "range [" + std::to_string(offset) + ", +" + std::to_string(bytes) +
-                      ") is outside the registered device buffer of " +
-                      std::to_string(d.size_bytes) + " bytes");
-  }
-  return d.alloc_offset + offset;
-}
-
 }  // namespace ccs::cuda

@@ -45,10 +45,4 @@ struct IpcEventDesc {
 // that does not lie inside the allocation (overflow-safe).
 Status ValidateDeviceBuffer(const DeviceBufferDesc& desc);
 
-// Offset from the allocation base of `bytes` bytes at `offset` into the
-// registered range. OUT_OF_RANGE naming both ranges when they do not fit
-// (overflow-safe); `desc` must have passed ValidateDeviceBuffer.
-StatusOr<uint64_t> ResolveDeviceRange(const DeviceBufferDesc& desc, uint64_t offset,
-                                      uint64_t bytes);
-
 }  // namespace ccs::cuda

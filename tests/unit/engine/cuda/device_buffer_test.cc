@@ -1,5 +1,5 @@
 // Device buffer descriptors: handle bytes, range validation against the
-// allocation, resolving op ranges.
+// allocation.
 #include "daemon/engine/cuda/device_buffer.h"
 
 #include <catch2/catch.hpp>
@@ -67,22 +67,6 @@ TEST_CASE("zero sizes and a missing device are refused", "[cuda][device_buffer]"
   d = Valid();
   d.device = {};
   CHECK(ValidateDeviceBuffer(d).message().find("device UUID") != std::string::npos);
-}
-
-TEST_CASE("op ranges resolve to allocation offsets, overflow-safe",
-          "[cuda][device_buffer]") {
-  DeviceBufferDesc d = Valid();
-  auto at = ResolveDeviceRange(d, 100, 200);
-  REQUIRE(at.ok());
-  CHECK(*at == 4096 + 100);
-  CHECK(ResolveDeviceRange(d, 0, 8192).ok());
-  CHECK(ResolveDeviceRange(d, 8192, 0).ok());
-  CHECK(ResolveDeviceRange(d, 8192, 1).status().code() == StatusCode::kOutOfRange);
-  CHECK(ResolveDeviceRange(d, 1, 8192).status().code() == StatusCode::kOutOfRange);
-  CHECK(ResolveDeviceRange(d, std::numeric_limits<uint64_t>::max(), 2).status().code() ==
-        StatusCode::kOutOfRange);
-  CHECK(ResolveDeviceRange(d, 2, std::numeric_limits<uint64_t>::max()).status().code() ==
-        StatusCode::kOutOfRange);
 }
 
 }  // namespace
