@@ -54,6 +54,14 @@ ncclDataType_t NcclType(DataType t) {
       return ncclFloat32;
     case DataType::kFloat64:
       return ncclFloat64;
+    case DataType::kUint32:
+      return ncclUint32;
+    case DataType::kUint64:
+      return ncclUint64;
+    case DataType::kFloat8E4m3:
+      return ncclFloat8e4m3;
+    case DataType::kFloat8E5m2:
+      return ncclFloat8e5m2;
   }
   return ncclFloat32;
 }

@@ -1,5 +1,7 @@
 #include "client/bench/element.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 
 namespace ccs::bench {
@@ -83,6 +85,62 @@ float Bfloat16ToFloat(uint16_t bits) {
   return BitsFloat(static_cast<uint32_t>(bits) << 16);
 }
 
+namespace {
+
+// The two float8 formats' shapes: mantissa bits, exponent bias, the largest
+// finite code and whether it has infinities (e5m2) or saturates (e4m3).
+struct Float8Format {
+  int mantissa;
+  int bias;
+  uint8_t max_code;
+  bool ieee;
+};
+
+Float8Format FormatOf(DataType dtype) {
+  return dtype == DataType::kFloat8E4m3 ? Float8Format{3, 7, 0x7e, false}
+                                        : Float8Format{2, 15, 0x7b, true};
+}
+
+}  // namespace
+
+float Float8ToFloat(uint8_t bits, DataType dtype) {
+  const Float8Format fmt = FormatOf(dtype);
+  const float sign = (bits & 0x80) ? -1.0f : 1.0f;
+  const int magnitude = bits & 0x7f;
+  const int exponent = magnitude >> fmt.mantissa;
+  const int mantissa = magnitude & ((1 << fmt.mantissa) - 1);
+  if (magnitude > fmt.max_code) {  // e4m3 0x7f; e5m2 0x7c inf, above it NaN
+    return fmt.ieee && magnitude == 0x7c ? sign * INFINITY : NAN;
+  }
+  if (exponent == 0) {
+    return sign * std::ldexp(static_cast<float>(mantissa), 1 - fmt.bias - fmt.mantissa);
+  }
+  return sign * std::ldexp(static_cast<float>(mantissa + (1 << fmt.mantissa)),
+                           exponent - fmt.bias - fmt.mantissa);
+}
+
+uint8_t FloatToFloat8(float value, DataType dtype) {
+  const Float8Format fmt = FormatOf(dtype);
+  const uint8_t sign = std::signbit(value) ? 0x80 : 0;
+  if (std::isnan(value)) return static_cast<uint8_t>(sign | (fmt.ieee ? 0x7e : 0x7f));
+  const float x = std::fabs(value);
+  if (x > Float8ToFloat(fmt.max_code, dtype)) {
+    // Past the largest finite value: e4m3 saturates; e5m2 rounds down to it
+    // below the midpoint to the next power of two (61440), else to inf.
+    const bool to_inf = fmt.ieee && x >= 61440.0f;
+    return static_cast<uint8_t>(sign | (to_inf ? 0x7c : fmt.max_code));
+  }
+  // Round to nearest even in units of the spacing at x's exponent (at least
+  // the subnormal spacing); a carry to the next binade encodes right too.
+  const int min_exponent = 1 - fmt.bias;
+  const int exponent = x == 0.0f ? min_exponent : std::max(std::ilogb(x), min_exponent);
+  const int units =
+      static_cast<int>(std::nearbyint(std::ldexp(x, fmt.mantissa - exponent)));
+  const int biased = exponent + fmt.bias - 1;  // 0 for subnormals
+  const int code = (biased << fmt.mantissa) + units;
+  return static_cast<uint8_t>(sign | std::min(code, static_cast<int>(fmt.max_code)));
+}
+
 double ReadElement(const void* data, DataType dtype, uint64_t index) {
   switch (dtype) {
     case DataType::kInt8:
@@ -101,6 +159,13 @@ double ReadElement(const void* data, DataType dtype, uint64_t index) {
       return Load<float>(data, index);
     case DataType::kFloat64:
       return Load<double>(data, index);
+    case DataType::kUint32:
+      return Load<uint32_t>(data, index);
+    case DataType::kUint64:
+      return static_cast<double>(Load<uint64_t>(data, index));
+    case DataType::kFloat8E4m3:
+    case DataType::kFloat8E5m2:
+      return Float8ToFloat(Load<uint8_t>(data, index), dtype);
   }
   return 0;
 }
@@ -130,6 +195,16 @@ void WriteElement(void* data, DataType dtype, uint64_t index, double value) {
       break;
     case DataType::kFloat64:
       Store(data, index, value);
+      break;
+    case DataType::kUint32:
+      Store(data, index, static_cast<uint32_t>(value));
+      break;
+    case DataType::kUint64:
+      Store(data, index, static_cast<uint64_t>(value));
+      break;
+    case DataType::kFloat8E4m3:
+    case DataType::kFloat8E5m2:
+      Store(data, index, FloatToFloat8(static_cast<float>(value), dtype));
       break;
   }
 }

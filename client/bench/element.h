@@ -12,6 +12,10 @@ uint16_t FloatToHalf(float value);
 float HalfToFloat(uint16_t bits);
 uint16_t FloatToBfloat16(float value);
 float Bfloat16ToFloat(uint16_t bits);
+// OCP float8 (`dtype` kFloat8E4m3 or kFloat8E5m2), round to nearest even;
+// overflow: e4m3 saturates to +-448, e5m2 becomes +-inf.
+uint8_t FloatToFloat8(float value, DataType dtype);
+float Float8ToFloat(uint8_t bits, DataType dtype);
 
 // Element `index` of an array of `dtype` at `data`. Integer types convert
 // exactly for the small values ccs-bench uses.

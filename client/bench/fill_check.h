@@ -4,6 +4,8 @@
 // 128 (exact in int8 and bfloat16) for up to 32 ranks; only the partial sums
 // of avg exceed that (ranks * (ranks + 2)), which matters for 8-bit integer
 // types beyond 9 ranks if the daemon accumulates in the element type.
+// float8 cannot hold all of these: its expected values are the exact ones
+// rounded to the type (from inputs as stored).
 #pragma once
 
 #include <cstdint>

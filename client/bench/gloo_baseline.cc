@@ -104,6 +104,9 @@ std::string GlooUnsupported(CollectiveKind kind, DataType dtype, ReduceOp op) {
     case CollectiveKind::kAllReduce:
       if (op == ReduceOp::kAvg) return "Gloo has no avg reduction";
       if (dtype == DataType::kBfloat16) return "Gloo has no bfloat16 arithmetic";
+      if (dtype == DataType::kFloat8E4m3 || dtype == DataType::kFloat8E5m2) {
+        return "Gloo has no float8 arithmetic";
+      }
       return "";
     default:
       return "the Gloo baseline runs all_reduce, all_gather and broadcast only";

@@ -54,6 +54,10 @@ void WithGlooType(DataType dtype, F&& f) {
       return f(std::type_identity<int32_t>{});
     case DataType::kInt64:
       return f(std::type_identity<int64_t>{});
+    case DataType::kUint32:
+      return f(std::type_identity<uint32_t>{});
+    case DataType::kUint64:
+      return f(std::type_identity<uint64_t>{});
     case DataType::kFloat16:
       return f(std::type_identity<::gloo::float16>{});
     case DataType::kFloat32:

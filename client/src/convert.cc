@@ -22,6 +22,14 @@ v1::DataType ToProto(DataType t) {
       return v1::DATA_TYPE_FLOAT32;
     case DataType::kFloat64:
       return v1::DATA_TYPE_FLOAT64;
+    case DataType::kUint32:
+      return v1::DATA_TYPE_UINT32;
+    case DataType::kUint64:
+      return v1::DATA_TYPE_UINT64;
+    case DataType::kFloat8E4m3:
+      return v1::DATA_TYPE_FLOAT8_E4M3;
+    case DataType::kFloat8E5m2:
+      return v1::DATA_TYPE_FLOAT8_E5M2;
   }
   return v1::DATA_TYPE_UNSPECIFIED;
 }
@@ -94,6 +102,14 @@ std::optional<DataType> FromProto(v1::DataType t) {
       return DataType::kFloat32;
     case v1::DATA_TYPE_FLOAT64:
       return DataType::kFloat64;
+    case v1::DATA_TYPE_UINT32:
+      return DataType::kUint32;
+    case v1::DATA_TYPE_UINT64:
+      return DataType::kUint64;
+    case v1::DATA_TYPE_FLOAT8_E4M3:
+      return DataType::kFloat8E4m3;
+    case v1::DATA_TYPE_FLOAT8_E5M2:
+      return DataType::kFloat8E5m2;
     default:
       return std::nullopt;
   }

@@ -7,7 +7,7 @@ namespace ccs {
 namespace {
 
 // One table per enum: the names are defined once and both directions use it.
-constexpr std::array<std::pair<DataType, std::string_view>, 8> kDataTypeNames{{
+constexpr std::array<std::pair<DataType, std::string_view>, 12> kDataTypeNames{{
     {DataType::kInt8, "int8"},
     {DataType::kUint8, "uint8"},
     {DataType::kInt32, "int32"},
@@ -16,6 +16,10 @@ constexpr std::array<std::pair<DataType, std::string_view>, 8> kDataTypeNames{{
     {DataType::kBfloat16, "bfloat16"},
     {DataType::kFloat32, "float32"},
     {DataType::kFloat64, "float64"},
+    {DataType::kUint32, "uint32"},
+    {DataType::kUint64, "uint64"},
+    {DataType::kFloat8E4m3, "float8_e4m3"},
+    {DataType::kFloat8E5m2, "float8_e5m2"},
 }};
 
 constexpr std::array<std::pair<ReduceOp, std::string_view>, 5> kReduceOpNames{{
@@ -74,14 +78,18 @@ size_t DataTypeSize(DataType t) {
   switch (t) {
     case DataType::kInt8:
     case DataType::kUint8:
+    case DataType::kFloat8E4m3:
+    case DataType::kFloat8E5m2:
       return 1;
     case DataType::kFloat16:
     case DataType::kBfloat16:
       return 2;
     case DataType::kInt32:
+    case DataType::kUint32:
     case DataType::kFloat32:
       return 4;
     case DataType::kInt64:
+    case DataType::kUint64:
     case DataType::kFloat64:
       return 8;
   }

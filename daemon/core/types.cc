@@ -5,12 +5,16 @@ namespace ccs {
 size_t DataTypeSize(DataType t) {
   switch (t) {
     case DataType::kInt8:
-    case DataType::kUint8: return 1;
+    case DataType::kUint8:
+    case DataType::kFloat8E4m3:
+    case DataType::kFloat8E5m2: return 1;
     case DataType::kFloat16:
     case DataType::kBfloat16: return 2;
     case DataType::kInt32:
+    case DataType::kUint32:
     case DataType::kFloat32: return 4;
     case DataType::kInt64:
+    case DataType::kUint64:
     case DataType::kFloat64: return 8;
   }
   return 0;
@@ -26,6 +30,10 @@ std::string_view DataTypeName(DataType t) {
     case DataType::kBfloat16: return "bfloat16";
     case DataType::kFloat32: return "float32";
     case DataType::kFloat64: return "float64";
+    case DataType::kUint32: return "uint32";
+    case DataType::kUint64: return "uint64";
+    case DataType::kFloat8E4m3: return "float8_e4m3";
+    case DataType::kFloat8E5m2: return "float8_e5m2";
   }
   return "?";
 }

@@ -79,7 +79,8 @@ class GroupExchange {
 //   With the other side on another node, this side alone: kSend with
 //   ranks = {sender} or kRecv with ranks = {receiver}, and `peer`.
 // - kBarrier: nothing to move.
-// Reductions of float16/bfloat16 accumulate in float32; avg divides the
+// Reductions of float16/bfloat16/float8 accumulate in float32 and round once
+// (float8 e4m3 saturates at +-448, e5m2 overflows to +-inf); avg divides the
 // reduced value by N (integer division for integer types). Ranks are reduced
 // in rank order 0..N-1, so results are deterministic.
 struct OpPlan {

@@ -17,6 +17,10 @@ StatusOr<DataType> FromProto(v1::DataType t) {
     case v1::DATA_TYPE_BFLOAT16: return DataType::kBfloat16;
     case v1::DATA_TYPE_FLOAT32: return DataType::kFloat32;
     case v1::DATA_TYPE_FLOAT64: return DataType::kFloat64;
+    case v1::DATA_TYPE_UINT32: return DataType::kUint32;
+    case v1::DATA_TYPE_UINT64: return DataType::kUint64;
+    case v1::DATA_TYPE_FLOAT8_E4M3: return DataType::kFloat8E4m3;
+    case v1::DATA_TYPE_FLOAT8_E5M2: return DataType::kFloat8E5m2;
     default: return InvalidArgument("dtype is unspecified or unknown (" + std::to_string(t) + ")");
   }
 }

@@ -55,7 +55,7 @@ void RequireAllOk(const std::vector<RankResult>& results) {
 
 }  // namespace
 
-TEST_CASE("reference float16/bfloat16 conversions are right", "[collectives]") {
+TEST_CASE("reference float16/bfloat16/float8 conversions are right", "[collectives]") {
   CommandResult r = RunCommand({RankWorkerPath(), "selftest"}, std::chrono::seconds(30));
   INFO(r.out + r.err);
   REQUIRE(r.status.ok());

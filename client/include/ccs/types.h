@@ -10,6 +10,10 @@ namespace ccs {
 
 enum class DataType {
   kInt8, kUint8, kInt32, kInt64, kFloat16, kBfloat16, kFloat32, kFloat64,
+  // Appended after the first eight so those keep their numbers. The float8
+  // types are OCP FP8: e4m3 is "e4m3fn" (no infinities, 0x7F/0xFF are NaN,
+  // max finite 448), e5m2 is IEEE-like (infinities, max finite 57344).
+  kUint32, kUint64, kFloat8E4m3, kFloat8E5m2,
 };
 
 enum class ReduceOp { kSum, kProd, kMin, kMax, kAvg };

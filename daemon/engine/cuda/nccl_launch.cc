@@ -96,7 +96,8 @@ Status EnqueueNcclCalls(const NcclLibrary& nccl, const NcclComm& comm, cudaStrea
                         std::chrono::steady_clock::time_point enqueue_deadline) {
   std::vector<Mapped> mapped(calls.size());
   for (size_t i = 0; i < calls.size(); ++i) {
-    ASSIGN_OR_RETURN(mapped[i].dtype, ToNcclDataType(calls[i].dtype));
+    ASSIGN_OR_RETURN(mapped[i].dtype,
+                     ToNcclDataType(calls[i].dtype, nccl.version_code()));
     if (Reduces(calls[i].kind)) {
       ASSIGN_OR_RETURN(mapped[i].op, ToNcclRedOp(calls[i].op, nccl.version_code()));
     }

@@ -29,8 +29,8 @@ class NodeComm {
   virtual int size() const = 0;
 
   // In place: buf[i] = op over every node's buf[i], same on every node.
-  // `op` is sum, prod, min or max (avg is the caller's division); float16
-  // and bfloat16 accumulate each pairwise step in float32.
+  // `op` is sum, prod, min or max (avg is the caller's division); 16- and
+  // 8-bit floats accumulate each pairwise step in float32.
   virtual Status AllReduce(void* buf, size_t count, DataType dtype, ReduceOp op,
                            Millis timeout) = 0;
   // Like AllReduce, but only node `root` gets the result (in its buf);

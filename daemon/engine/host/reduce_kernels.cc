@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <type_traits>
 
+#include "daemon/engine/host/fp8.h"
 #include "daemon/engine/host/half.h"
 
 namespace ccs::host {
@@ -28,19 +29,20 @@ struct Native {
   static Storage Narrow(Acc v) { return v; }
 };
 
-struct Float16 {
-  using Storage = uint16_t;
+// A 16- or 8-bit float stored as its raw bits and accumulated in float;
+// Narrow rounds once, to nearest even (half.h, fp8.h).
+template <typename S, float (*kWiden)(S), S (*kNarrow)(float)>
+struct WidenedToFloat {
+  using Storage = S;
   using Acc = float;
-  static Acc Widen(Storage v) { return Float16ToFloat(v); }
-  static Storage Narrow(Acc v) { return FloatToFloat16(v); }
+  static Acc Widen(Storage v) { return kWiden(v); }
+  static Storage Narrow(Acc v) { return kNarrow(v); }
 };
 
-struct Bfloat16 {
-  using Storage = uint16_t;
-  using Acc = float;
-  static Acc Widen(Storage v) { return Bfloat16ToFloat(v); }
-  static Storage Narrow(Acc v) { return FloatToBfloat16(v); }
-};
+using Float16 = WidenedToFloat<uint16_t, Float16ToFloat, FloatToFloat16>;
+using Bfloat16 = WidenedToFloat<uint16_t, Bfloat16ToFloat, FloatToBfloat16>;
+using Float8E4m3 = WidenedToFloat<uint8_t, Float8E4m3ToFloat, FloatToFloat8E4m3>;
+using Float8E5m2 = WidenedToFloat<uint8_t, Float8E5m2ToFloat, FloatToFloat8E5m2>;
 
 // Integer arithmetic is done in the unsigned type of the same width so
 // overflow wraps instead of being undefined.
@@ -172,6 +174,14 @@ const ReduceKernel* FindReduceKernel(DataType dtype, ReduceOp op) {
       return FindForElement<Native<float>>(op);
     case DataType::kFloat64:
       return FindForElement<Native<double>>(op);
+    case DataType::kUint32:
+      return FindForElement<Native<uint32_t>>(op);
+    case DataType::kUint64:
+      return FindForElement<Native<uint64_t>>(op);
+    case DataType::kFloat8E4m3:
+      return FindForElement<Float8E4m3>(op);
+    case DataType::kFloat8E5m2:
+      return FindForElement<Float8E5m2>(op);
   }
   return nullptr;
 }

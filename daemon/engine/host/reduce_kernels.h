@@ -4,8 +4,8 @@
 // in three steps, in rank order so results are deterministic:
 //   load(acc, in[0], n); accumulate(acc, in[s], n) for s = 1..N-1;
 //   store(acc, n, N, out).
-// The accumulator holds float for float16/bfloat16 and the element type
-// otherwise; it must be a caller-owned array of n * acc_size bytes aligned to
+// The accumulator holds float for float16/bfloat16/float8 and the element
+// type otherwise; it must be a caller-owned array of n * acc_size bytes aligned to
 // 64 bytes that aliases nothing else. Sources and destinations may be
 // unaligned and may alias each other (store may overwrite a source already
 // consumed), never the accumulator.
@@ -13,7 +13,8 @@
 // (a NaN in the accumulator is replaced by the next rank's value, a NaN
 // from a later rank is dropped); avg stores sum / N (integers: truncating
 // division of the wrapped sum; floats: division in the accumulator type);
-// 16-bit floats are rounded to nearest even once, in store.
+// 16- and 8-bit floats are rounded to nearest even once, in store (float8
+// e4m3 saturates to +-448, e5m2 overflows to +-inf: fp8.h).
 // Thread-safe: the kernels are pure functions.
 #pragma once
 

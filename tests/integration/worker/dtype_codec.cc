@@ -80,18 +80,53 @@ uint16_t FloatToBfloat16(float f) {
 
 float Bfloat16ToFloat(uint16_t b) { return BitsFloat(static_cast<uint32_t>(b) << 16); }
 
+// float8 by its definition: value = units * 2^(exponent - mantissa bits),
+// rounded with nearbyint (ties to even in the default rounding mode).
+float Float8ToFloat(uint8_t b, bool e4m3) {
+  const int mbits = e4m3 ? 3 : 2, bias = e4m3 ? 7 : 15;
+  const int mag = b & 0x7f, exp = mag >> mbits, mant = mag & ((1 << mbits) - 1);
+  const float sign = (b & 0x80) ? -1.0f : 1.0f;
+  if (e4m3 && mag == 0x7f) return NAN;
+  if (!e4m3 && exp == 31) return mant ? NAN : sign * INFINITY;
+  if (exp == 0) return sign * std::ldexp(static_cast<float>(mant), 1 - bias - mbits);
+  return sign * std::ldexp(static_cast<float>(mant | (1 << mbits)), exp - bias - mbits);
+}
+
+uint8_t FloatToFloat8(float f, bool e4m3) {
+  const int mbits = e4m3 ? 3 : 2, bias = e4m3 ? 7 : 15;
+  const int max_code = e4m3 ? 0x7e : 0x7b;
+  const uint8_t sign = std::signbit(f) ? 0x80 : 0;
+  if (std::isnan(f)) return static_cast<uint8_t>(sign | (e4m3 ? 0x7f : 0x7e));
+  const float x = std::fabs(f);
+  const int min_exp = 1 - bias;
+  const int e = x < std::ldexp(1.0f, min_exp) ? min_exp : std::ilogb(x);
+  const float units =
+      std::nearbyint(std::ldexp(x, mbits - e));  // may carry to 2^(mbits+1)
+  const float rounded = std::ldexp(units, e - mbits);
+  if (rounded > Float8ToFloat(static_cast<uint8_t>(max_code), e4m3)) {
+    return static_cast<uint8_t>(sign | (e4m3 ? max_code : 0x7c));
+  }
+  // Subnormals (and the smallest normals) have biased exponent field 0 + carry.
+  const int code = ((e - min_exp) << mbits) + static_cast<int>(units);
+  return static_cast<uint8_t>(sign | code);
+}
+
 size_t ElemSize(DataType t) {
   switch (t) {
     case DataType::kInt8:
     case DataType::kUint8:
+    case DataType::kFloat8E4m3:
+    case DataType::kFloat8E5m2:
       return 1;
     case DataType::kFloat16:
     case DataType::kBfloat16:
       return 2;
     case DataType::kInt32:
+    case DataType::kUint32:
     case DataType::kFloat32:
       return 4;
     case DataType::kInt64:
+    case DataType::kUint64:
     case DataType::kFloat64:
       return 8;
   }
@@ -100,7 +135,12 @@ size_t ElemSize(DataType t) {
 
 bool IsFloat(DataType t) {
   return t == DataType::kFloat16 || t == DataType::kBfloat16 || t == DataType::kFloat32 ||
-         t == DataType::kFloat64;
+         t == DataType::kFloat64 || t == DataType::kFloat8E4m3 ||
+         t == DataType::kFloat8E5m2;
+}
+
+bool IsUnsigned(DataType t) {
+  return t == DataType::kUint8 || t == DataType::kUint32 || t == DataType::kUint64;
 }
 
 namespace {
@@ -125,6 +165,13 @@ void Encode(DataType t, V v, void* dst) {
       return Store(static_cast<float>(v), dst);
     case DataType::kFloat64:
       return Store(static_cast<double>(v), dst);
+    case DataType::kUint32:
+      return Store(static_cast<uint32_t>(v), dst);
+    case DataType::kUint64:
+      return Store(static_cast<uint64_t>(v), dst);
+    case DataType::kFloat8E4m3:
+    case DataType::kFloat8E5m2:
+      return Store(FloatToFloat8(static_cast<float>(v), t == DataType::kFloat8E4m3), dst);
   }
 }
 
@@ -141,6 +188,9 @@ void EncodeAvg(DataType t, int64_t sum, uint32_t n, void* dst) {
       return Store(FloatToHalf(q32), dst);
     case DataType::kBfloat16:
       return Store(FloatToBfloat16(q32), dst);
+    case DataType::kFloat8E4m3:
+    case DataType::kFloat8E5m2:
+      return Store(FloatToFloat8(q32, t == DataType::kFloat8E4m3), dst);
     case DataType::kFloat32:
       return Store(q32, dst);
     case DataType::kFloat64:
@@ -161,6 +211,17 @@ std::string DecodeForDisplay(DataType t, const void* src) {
       return std::to_string(Load<int32_t>(src));
     case DataType::kInt64:
       return std::to_string(Load<int64_t>(src));
+    case DataType::kUint32:
+      return std::to_string(Load<uint32_t>(src));
+    case DataType::kUint64:
+      return std::to_string(Load<uint64_t>(src));
+    case DataType::kFloat8E4m3:
+    case DataType::kFloat8E5m2: {
+      uint8_t b = Load<uint8_t>(src);
+      std::snprintf(buf, sizeof(buf), "%.9g (0x%02x)",
+                    Float8ToFloat(b, t == DataType::kFloat8E4m3), b);
+      return buf;
+    }
     case DataType::kFloat16: {
       uint16_t h = Load<uint16_t>(src);
       std::snprintf(buf, sizeof(buf), "%.9g (0x%04x)", HalfToFloat(h), h);
@@ -218,6 +279,29 @@ std::string CodecSelfTest() {
     }
     if (FloatToBfloat16(Bfloat16ToFloat(c.h)) != c.h) {
       report += "bf16 round trip of " + std::to_string(c.h) + " failed\n";
+    }
+  }
+  struct Float8Case {
+    float f;
+    uint8_t e4m3, e5m2;
+  };
+  const Float8Case fp8_cases[] = {
+      {1.0f, 0x38, 0x3c},           {-2.0f, 0xc0, 0xc0},    {448.0f, 0x7e, 0x5f},
+      {1e6f, 0x7e, 0x7c},           {57344.0f, 0x7e, 0x7b}, {61440.0f, 0x7e, 0x7c},
+      {17.0f, 0x58, 0x4c},          {0x1p-9f, 0x01, 0x18},  {0x1p-16f, 0x00, 0x01},
+      {3.0f * 0x1p-10f, 0x02, 0x1a}};  // subnormal tie of e4m3 rounds to even
+  for (const auto& c : fp8_cases) {
+    if (FloatToFloat8(c.f, true) != c.e4m3 || FloatToFloat8(c.f, false) != c.e5m2) {
+      report += "FloatToFloat8(" + std::to_string(c.f) + ") is wrong\n";
+    }
+  }
+  for (int b = 0; b < 256; ++b) {
+    const auto u = static_cast<uint8_t>(b);
+    for (bool e4m3 : {true, false}) {
+      const float f = Float8ToFloat(u, e4m3);
+      if (!std::isnan(f) && FloatToFloat8(f, e4m3) != u) {
+        report += "float8 round trip of " + std::to_string(b) + " failed\n";
+      }
     }
   }
   for (int v = -300; v <= 300; ++v) {

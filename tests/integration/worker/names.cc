@@ -7,8 +7,9 @@ constexpr std::string_view kKindNames[] = {
     "all_reduce",   "all_gather", "all_gather_v", "reduce_scatter", "reduce_scatter_v",
     "reduce",       "broadcast",  "gather",       "scatter",        "all_to_all",
     "all_to_all_v", "send",       "recv",         "barrier"};
-constexpr std::string_view kDtypeNames[] = {"int8",    "uint8",    "int32",   "int64",
-                                            "float16", "bfloat16", "float32", "float64"};
+constexpr std::string_view kDtypeNames[] = {
+    "int8",    "uint8",   "int32",  "int64",  "float16",     "bfloat16",
+    "float32", "float64", "uint32", "uint64", "float8_e4m3", "float8_e5m2"};
 constexpr std::string_view kOpNames[] = {"sum", "prod", "min", "max", "avg"};
 
 template <typename E, size_t N>

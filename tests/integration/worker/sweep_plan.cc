@@ -17,8 +17,10 @@ constexpr CollectiveKind kAllKinds[] = {
     CollectiveKind::kAllToAllV,      CollectiveKind::kSend,
     CollectiveKind::kBarrier};
 constexpr DataType kAllDtypes[] = {
-    DataType::kInt8,    DataType::kUint8,    DataType::kInt32,   DataType::kInt64,
-    DataType::kFloat16, DataType::kBfloat16, DataType::kFloat32, DataType::kFloat64};
+    DataType::kInt8,    DataType::kUint8,      DataType::kInt32,
+    DataType::kInt64,   DataType::kFloat16,    DataType::kBfloat16,
+    DataType::kFloat32, DataType::kFloat64,    DataType::kUint32,
+    DataType::kUint64,  DataType::kFloat8E4m3, DataType::kFloat8E5m2};
 constexpr ReduceOp kAllOps[] = {ReduceOp::kSum, ReduceOp::kProd, ReduceOp::kMin,
                                 ReduceOp::kMax, ReduceOp::kAvg};
 
@@ -94,13 +96,17 @@ Reference::Reference(const SweepCase& c, uint32_t world, uint32_t rank)
 int64_t Reference::Value(uint32_t r, uint64_t i) const {
   const uint64_t h = Mix(seed_ + r * 0xD1B54A32D192ED03ull + i);
   if (c_.op == ReduceOp::kProd && IsReductionKind(c_.kind)) {
-    // |product| <= 2^world: fits int8 for world <= 4 (and uint8 stays positive).
-    if (c_.dtype == DataType::kUint8) return 1 + static_cast<int64_t>(h & 1);
+    // |product| <= 2^world: fits int8 for world <= 4 (and unsigned types
+    // stay positive); powers of two are exact in float8.
+    if (IsUnsigned(c_.dtype)) return 1 + static_cast<int64_t>(h & 1);
     static constexpr int64_t kFactors[] = {-2, -1, 1, 2};
     return kFactors[h & 3];
   }
-  if (c_.dtype == DataType::kUint8) return static_cast<int64_t>(h % 9);  // [0, 8]
-  return static_cast<int64_t>(h % 17) - 8;                               // [-8, 8]
+  // Unsigned types: no negatives, so min/max/avg compare as the daemon does.
+  // float8 sums are exact in the daemon's float32 accumulator and round once,
+  // as EncodeInt/EncodeAvg round the exact integer result.
+  if (IsUnsigned(c_.dtype)) return static_cast<int64_t>(h % 9);  // [0, 8]
+  return static_cast<int64_t>(h % 17) - 8;                       // [-8, 8]
 }
 
 void Reference::PutInputs(uint8_t* image, uint64_t at, uint32_t src, uint64_t first,

@@ -76,8 +76,10 @@ TEST_CASE(
     "op",
     "[bench]") {
   const std::vector<DataType> dtypes = {
-      DataType::kInt8,    DataType::kUint8,    DataType::kInt32,   DataType::kInt64,
-      DataType::kFloat16, DataType::kBfloat16, DataType::kFloat32, DataType::kFloat64};
+      DataType::kInt8,    DataType::kUint8,      DataType::kInt32,
+      DataType::kInt64,   DataType::kFloat16,    DataType::kBfloat16,
+      DataType::kFloat32, DataType::kFloat64,    DataType::kUint32,
+      DataType::kUint64,  DataType::kFloat8E4m3, DataType::kFloat8E5m2};
   for (CollectiveKind kind : BenchCollectives()) {
     for (DataType dtype : dtypes) {
       for (ReduceOp op : {ReduceOp::kSum, ReduceOp::kProd, ReduceOp::kMin, ReduceOp::kMax,
@@ -153,6 +155,28 @@ TEST_CASE(
   REQUIRE(std::isnan(HalfToFloat(0xffff)));
   REQUIRE(FloatToBfloat16(1.0f) == 0x3f80);
   REQUIRE(std::isnan(Bfloat16ToFloat(0xffff)));
+}
+
+TEST_CASE("float8 conversions round trip, round to nearest even and handle overflow",
+          "[bench]") {
+  for (DataType t : {DataType::kFloat8E4m3, DataType::kFloat8E5m2}) {
+    for (int b = 0; b < 256; ++b) {
+      const auto bits = static_cast<uint8_t>(b);
+      const float f = Float8ToFloat(bits, t);
+      if (!std::isnan(f)) REQUIRE(FloatToFloat8(f, t) == bits);
+    }
+  }
+  const DataType e4m3 = DataType::kFloat8E4m3, e5m2 = DataType::kFloat8E5m2;
+  REQUIRE(FloatToFloat8(1.0f, e4m3) == 0x38);
+  REQUIRE(FloatToFloat8(17.0f, e4m3) == 0x58);  // tie to even: 16
+  REQUIRE(FloatToFloat8(19.0f, e4m3) == 0x5a);  // tie to even: 20
+  REQUIRE(FloatToFloat8(1e6f, e4m3) == 0x7e);   // saturates at 448
+  REQUIRE(std::isnan(Float8ToFloat(0x7f, e4m3)));
+  REQUIRE(FloatToFloat8(1.0f, e5m2) == 0x3c);
+  REQUIRE(FloatToFloat8(61440.0f, e5m2) == 0x7c);  // rounds to inf
+  REQUIRE(FloatToFloat8(61439.0f, e5m2) == 0x7b);
+  REQUIRE(std::isinf(Float8ToFloat(0xfc, e5m2)));
+  REQUIRE(Float8ToFloat(0x01, e5m2) == std::ldexp(1.0f, -16));
 }
 
 }  // namespace

@@ -29,6 +29,11 @@ TEST_CASE("gloo runs all_reduce, all_gather and broadcast", "[bench]") {
   REQUIRE_THAT(
       GlooUnsupported(CollectiveKind::kAllReduce, DataType::kBfloat16, ReduceOp::kSum),
       Catch::Contains("bfloat16"));
+  REQUIRE_THAT(
+      GlooUnsupported(CollectiveKind::kAllReduce, DataType::kFloat8E4m3, ReduceOp::kSum),
+      Catch::Contains("float8"));
+  REQUIRE(GlooUnsupported(CollectiveKind::kAllReduce, DataType::kUint64, ReduceOp::kMax)
+              .empty());
   REQUIRE_FALSE(
       GlooUnsupported(CollectiveKind::kReduceScatter, DataType::kFloat32, ReduceOp::kSum)
           .empty());

@@ -6,7 +6,7 @@ namespace ccs {
 namespace {
 
 TEST_CASE("data types survive a round trip through ccs.v1", "[convert]") {
-  for (int t = 0; t <= static_cast<int>(DataType::kFloat64); ++t) {
+  for (int t = 0; t <= static_cast<int>(DataType::kFloat8E5m2); ++t) {
     const auto dtype = static_cast<DataType>(t);
     REQUIRE(convert::ToProto(dtype) != v1::DATA_TYPE_UNSPECIFIED);
     REQUIRE(convert::FromProto(convert::ToProto(dtype)) == dtype);
@@ -32,6 +32,14 @@ TEST_CASE("collective kinds survive a round trip through ccs.v1", "[convert]") {
 TEST_CASE("proto enum values map to the SDK's by name", "[convert]") {
   REQUIRE(convert::ToProto(CollectiveKind::kAllToAll) == v1::COLLECTIVE_KIND_ALL_TO_ALL);
   REQUIRE(convert::ToProto(DataType::kBfloat16) == v1::DATA_TYPE_BFLOAT16);
+  REQUIRE(convert::ToProto(DataType::kUint32) == v1::DATA_TYPE_UINT32);
+  REQUIRE(convert::ToProto(DataType::kUint64) == v1::DATA_TYPE_UINT64);
+  REQUIRE(convert::ToProto(DataType::kFloat8E4m3) == v1::DATA_TYPE_FLOAT8_E4M3);
+  REQUIRE(convert::ToProto(DataType::kFloat8E5m2) == v1::DATA_TYPE_FLOAT8_E5M2);
+  // Appended values: the first eight keep their wire numbers.
+  REQUIRE(v1::DATA_TYPE_FLOAT64 == 8);
+  REQUIRE(v1::DATA_TYPE_UINT32 == 9);
+  REQUIRE(v1::DATA_TYPE_FLOAT8_E5M2 == 12);
   REQUIRE(convert::FromProto(v1::GROUP_STATE_READY) == GroupState::kReady);
   REQUIRE(convert::FromProto(v1::GROUP_STATE_DESTROYED) == GroupState::kDestroyed);
   REQUIRE(convert::BufferKindName(v1::BUFFER_KIND_HOST_SHM) == "host_shm");

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "daemon/core/types.h"
+#include "daemon/engine/host/fp8.h"
 
 namespace ccs::testing {
 
@@ -21,9 +22,17 @@ namespace {
 
 constexpr size_t kGuardBytes = 16;
 
+bool IsFloat8(DataType t) {
+  return t == DataType::kFloat8E4m3 || t == DataType::kFloat8E5m2;
+}
+
 bool IsFloat(DataType t) {
   return t == DataType::kFloat16 || t == DataType::kBfloat16 || t == DataType::kFloat32 ||
-         t == DataType::kFloat64;
+         t == DataType::kFloat64 || IsFloat8(t);
+}
+
+bool IsUnsigned(DataType t) {
+  return t == DataType::kUint8 || t == DataType::kUint32 || t == DataType::kUint64;
 }
 
 bool IsPacked(CollectiveKind k) {
@@ -63,6 +72,8 @@ int64_t Wrap(DataType t, int64_t v) {
       return static_cast<uint8_t>(v);
     case DataType::kInt32:
       return static_cast<int32_t>(v);
+    case DataType::kUint32:
+      return static_cast<uint32_t>(v);
     default:
       return v;
   }
@@ -138,6 +149,20 @@ void EncodeElement(DataType dtype, int64_t v, std::byte* p) {
       return;
     case DataType::kFloat64:
       Put(static_cast<double>(v), p);
+      return;
+    case DataType::kUint32:
+      Put(static_cast<uint32_t>(v), p);
+      return;
+    case DataType::kUint64:
+      Put(static_cast<uint64_t>(v), p);
+      return;
+    // Rounded (fp8.h, tested on its own): inputs are exact, reduced results
+    // are the exact integer rounded once, as the kernels' float32 sum is.
+    case DataType::kFloat8E4m3:
+      Put(FloatToFloat8E4m3(static_cast<float>(v)), p);
+      return;
+    case DataType::kFloat8E5m2:
+      Put(FloatToFloat8E5m2(static_cast<float>(v)), p);
       return;
   }
 }
@@ -283,18 +308,23 @@ void CaseRun::BuildRank(size_t r) {
 int64_t CaseRun::InputValue(size_t s, uint64_t i) const {
   static constexpr int64_t kProdValues[] = {-2, -1, 1, 2};
   if (c_.op == ReduceOp::kProd) {
-    return c_.dtype == DataType::kUint8 ? 1 + static_cast<int64_t>((i + s) % 2)
-                                        : kProdValues[(i * 3 + s * 5) % 4];
+    return IsUnsigned(c_.dtype) ? 1 + static_cast<int64_t>((i + s) % 2)
+                                : kProdValues[(i * 3 + s * 5) % 4];
   }
   if (c_.op == ReduceOp::kAvg && IsFloat(c_.dtype)) {
     // Rank offsets sum to 0, so the average is exactly the base value.
+    // float8 cannot hold the offsets exactly: there every rank sends the
+    // base value (|v| <= 6 is exact in both formats).
     const int64_t n = static_cast<int64_t>(c_.n);
-    const int64_t rank_offset = static_cast<int64_t>(s) + 1 < n ? static_cast<int64_t>(s)
-                                                                : -(n - 1) * (n - 2) / 2;
+    const int64_t rank_offset = IsFloat8(c_.dtype) ? 0
+                                : static_cast<int64_t>(s) + 1 < n
+                                    ? static_cast<int64_t>(s)
+                                    : -(n - 1) * (n - 2) / 2;
     return static_cast<int64_t>(i % 13) - 6 + rank_offset;
   }
+  // |v| <= 8: exact in every type, float8 included.
   const int64_t v = static_cast<int64_t>((i * 7 + s * 13) % 17) - 8;
-  return c_.dtype == DataType::kUint8 ? v + 8 : v;
+  return IsUnsigned(c_.dtype) ? v + 8 : v;
 }
 
 void CaseRun::FillInputs() {

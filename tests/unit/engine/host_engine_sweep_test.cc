@@ -11,8 +11,10 @@ namespace ccs::testing {
 namespace {
 
 constexpr DataType kDtypes[] = {
-    DataType::kInt8,    DataType::kUint8,    DataType::kInt32,   DataType::kInt64,
-    DataType::kFloat16, DataType::kBfloat16, DataType::kFloat32, DataType::kFloat64};
+    DataType::kInt8,    DataType::kUint8,      DataType::kInt32,
+    DataType::kInt64,   DataType::kFloat16,    DataType::kBfloat16,
+    DataType::kFloat32, DataType::kFloat64,    DataType::kUint32,
+    DataType::kUint64,  DataType::kFloat8E4m3, DataType::kFloat8E5m2};
 constexpr ReduceOp kOps[] = {ReduceOp::kSum, ReduceOp::kProd, ReduceOp::kMin,
                              ReduceOp::kMax, ReduceOp::kAvg};
 constexpr size_t kRankCounts[] = {1, 2, 3, 4, 7};

@@ -101,6 +101,63 @@ TEST_CASE("16-bit floats accumulate in float32 and round once", "[engine][host]"
         1.0f / 3.0f);
 }
 
+TEST_CASE("uint32 and uint64 wrap, compare and divide as unsigned", "[engine][host]") {
+  constexpr uint32_t kMaxU32 = std::numeric_limits<uint32_t>::max();
+  CHECK(AllReduce<uint32_t>(DataType::kUint32, ReduceOp::kSum, {kMaxU32, 2}) == 1);
+  CHECK(AllReduce<uint32_t>(DataType::kUint32, ReduceOp::kMax, {5, 0x80000000u, 7}) ==
+        0x80000000u);
+  CHECK(AllReduce<uint32_t>(DataType::kUint32, ReduceOp::kMin, {5, 0x80000000u, 7}) == 5);
+  // (3 * (2^32 - 1)) mod 2^32 = 2^32 - 3, divided by 3.
+  CHECK(AllReduce<uint32_t>(DataType::kUint32, ReduceOp::kAvg,
+                            {kMaxU32, kMaxU32, kMaxU32}) == 1431655764u);
+  CHECK(AllReduce<uint32_t>(DataType::kUint32, ReduceOp::kProd, {65536, 65537}) == 65536);
+  constexpr uint64_t kMaxU64 = std::numeric_limits<uint64_t>::max();
+  constexpr uint64_t kTop = uint64_t{1} << 63;
+  CHECK(AllReduce<uint64_t>(DataType::kUint64, ReduceOp::kSum, {kMaxU64, 2}) == 1);
+  CHECK(AllReduce<uint64_t>(DataType::kUint64, ReduceOp::kMax, {5, kTop}) == kTop);
+  CHECK(AllReduce<uint64_t>(DataType::kUint64, ReduceOp::kMin, {5, kTop}) == 5);
+  CHECK(AllReduce<uint64_t>(DataType::kUint64, ReduceOp::kAvg, {7, 0}) == 3);
+  CHECK(AllReduce<uint64_t>(DataType::kUint64, ReduceOp::kAvg, {kTop, kTop, 4}) ==
+        1);  // 4 / 3
+}
+
+TEST_CASE("float8 e4m3 accumulates in float32, rounds once and saturates",
+          "[engine][host]") {
+  // 16 + 1 + 1 = 18 (spacing 2 at 16; in float8 each 1 would be lost).
+  CHECK(AllReduce<uint8_t>(DataType::kFloat8E4m3, ReduceOp::kSum, {0x58, 0x38, 0x38}) ==
+        0x59);
+  // 448 + 448 saturates to 448, either sign.
+  CHECK(AllReduce<uint8_t>(DataType::kFloat8E4m3, ReduceOp::kSum, {0x7E, 0x7E}) == 0x7E);
+  CHECK(AllReduce<uint8_t>(DataType::kFloat8E4m3, ReduceOp::kSum, {0xFE, 0xFE}) == 0xFE);
+  // NaN stays NaN.
+  CHECK(AllReduce<uint8_t>(DataType::kFloat8E4m3, ReduceOp::kSum, {0x7F, 0x38}) == 0x7F);
+  // min / max of 1, -2, 448.
+  CHECK(AllReduce<uint8_t>(DataType::kFloat8E4m3, ReduceOp::kMin, {0x38, 0xC0, 0x7E}) ==
+        0xC0);
+  CHECK(AllReduce<uint8_t>(DataType::kFloat8E4m3, ReduceOp::kMax, {0x38, 0xC0, 0x7E}) ==
+        0x7E);
+  // (1 + 2) / 2 = 1.5; 1 / 3 in float32 rounds to 11/32 (0.34375).
+  CHECK(AllReduce<uint8_t>(DataType::kFloat8E4m3, ReduceOp::kAvg, {0x38, 0x40}) == 0x3C);
+  CHECK(AllReduce<uint8_t>(DataType::kFloat8E4m3, ReduceOp::kAvg, {0x38, 0x00, 0x00}) ==
+        0x2B);
+}
+
+TEST_CASE("float8 e5m2 accumulates in float32, rounds once and overflows to inf",
+          "[engine][host]") {
+  // 16 + 4 * 1 = 20 (spacing 4 at 16).
+  CHECK(AllReduce<uint8_t>(DataType::kFloat8E5m2, ReduceOp::kSum,
+                           {0x4C, 0x3C, 0x3C, 0x3C, 0x3C}) == 0x4D);
+  // 57344 + 57344 rounds to inf, either sign.
+  CHECK(AllReduce<uint8_t>(DataType::kFloat8E5m2, ReduceOp::kSum, {0x7B, 0x7B}) == 0x7C);
+  CHECK(AllReduce<uint8_t>(DataType::kFloat8E5m2, ReduceOp::kSum, {0xFB, 0xFB}) == 0xFC);
+  CHECK(AllReduce<uint8_t>(DataType::kFloat8E5m2, ReduceOp::kMin, {0x3C, 0xC0, 0x7B}) ==
+        0xC0);
+  CHECK(AllReduce<uint8_t>(DataType::kFloat8E5m2, ReduceOp::kMax, {0x3C, 0xC0, 0x7B}) ==
+        0x7B);
+  // (1 + 2) / 2 = 1.5.
+  CHECK(AllReduce<uint8_t>(DataType::kFloat8E5m2, ReduceOp::kAvg, {0x3C, 0x40}) == 0x3E);
+}
+
 TEST_CASE("ranks that do not use a buffer may pass none", "[engine][host]") {
   const auto engine = MakeHostEngine(HostEngineOptions{});
   std::vector<int32_t> in0 = {1, 2}, in1 = {10, 20};

@@ -5,6 +5,7 @@
 #include <numeric>
 #include <random>
 
+#include "daemon/engine/host/fp8.h"
 #include "daemon/engine/host/half.h"
 #include "daemon/engine/host/reduce_kernels.h"
 
@@ -97,6 +98,12 @@ void Fill(DataType t, std::byte* p, uint64_t n, std::mt19937& rng) {
         std::memcpy(p + 2 * i, &h, 2);
         break;
       }
+      case DataType::kFloat8E4m3:
+        p[i] = static_cast<std::byte>(FloatToFloat8E4m3(f));
+        break;
+      case DataType::kFloat8E5m2:
+        p[i] = static_cast<std::byte>(FloatToFloat8E5m2(f));
+        break;
       default:  // integers: any bits (sums wrap)
         for (size_t b = 0; b < DataTypeSize(t); ++b) {
           p[DataTypeSize(t) * i + b] = static_cast<std::byte>(byte(rng));

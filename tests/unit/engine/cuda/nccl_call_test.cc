@@ -113,14 +113,16 @@ std::vector<Nodes> Splits(uint32_t world) {
 }
 
 const std::vector<std::pair<DataType, ReduceOp>> kReductions = {
-    {DataType::kFloat32, ReduceOp::kSum},  {DataType::kFloat32, ReduceOp::kAvg},
-    {DataType::kFloat64, ReduceOp::kProd}, {DataType::kFloat16, ReduceOp::kMax},
-    {DataType::kBfloat16, ReduceOp::kAvg}, {DataType::kInt8, ReduceOp::kSum},
-    {DataType::kInt8, ReduceOp::kAvg},     {DataType::kUint8, ReduceOp::kAvg},
-    {DataType::kInt32, ReduceOp::kMin},    {DataType::kInt64, ReduceOp::kAvg},
+    {DataType::kFloat32, ReduceOp::kSum},    {DataType::kFloat32, ReduceOp::kAvg},
+    {DataType::kFloat64, ReduceOp::kProd},   {DataType::kFloat16, ReduceOp::kMax},
+    {DataType::kBfloat16, ReduceOp::kAvg},   {DataType::kInt8, ReduceOp::kSum},
+    {DataType::kInt8, ReduceOp::kAvg},       {DataType::kUint8, ReduceOp::kAvg},
+    {DataType::kInt32, ReduceOp::kMin},      {DataType::kInt64, ReduceOp::kAvg},
+    {DataType::kUint32, ReduceOp::kMax},     {DataType::kUint64, ReduceOp::kSum},
+    {DataType::kFloat8E4m3, ReduceOp::kSum}, {DataType::kFloat8E5m2, ReduceOp::kAvg},
 };
 const std::vector<DataType> kCopyTypes = {DataType::kInt8, DataType::kBfloat16,
-                                          DataType::kFloat64};
+                                          DataType::kFloat64, DataType::kFloat8E5m2};
 
 // Per-rank counts of a v-variant: mixed with zeros, all zero, one block.
 std::vector<std::vector<uint64_t>> CountPatterns(uint32_t world) {

@@ -24,15 +24,36 @@ std::unique_ptr<NcclLibrary> Nccl() {
   return std::move(lib).value();
 }
 
-TEST_CASE("every ccs dtype maps to NCCL's, bfloat16 included", "[cuda][nccl]") {
-  CHECK(*ToNcclDataType(DataType::kInt8) == ncclInt8);
-  CHECK(*ToNcclDataType(DataType::kUint8) == ncclUint8);
-  CHECK(*ToNcclDataType(DataType::kInt32) == ncclInt32);
-  CHECK(*ToNcclDataType(DataType::kInt64) == ncclInt64);
-  CHECK(*ToNcclDataType(DataType::kFloat16) == ncclFloat16);
-  CHECK(*ToNcclDataType(DataType::kBfloat16) == ncclBfloat16);
-  CHECK(*ToNcclDataType(DataType::kFloat32) == ncclFloat32);
-  CHECK(*ToNcclDataType(DataType::kFloat64) == ncclFloat64);
+TEST_CASE("every ccs dtype maps to NCCL's, bfloat16 and float8 included",
+          "[cuda][nccl]") {
+  CHECK(*ToNcclDataType(DataType::kInt8, 22809) == ncclInt8);
+  CHECK(*ToNcclDataType(DataType::kUint8, 22809) == ncclUint8);
+  CHECK(*ToNcclDataType(DataType::kInt32, 22809) == ncclInt32);
+  CHECK(*ToNcclDataType(DataType::kInt64, 22809) == ncclInt64);
+  CHECK(*ToNcclDataType(DataType::kFloat16, 22809) == ncclFloat16);
+  CHECK(*ToNcclDataType(DataType::kBfloat16, 22809) == ncclBfloat16);
+  CHECK(*ToNcclDataType(DataType::kFloat32, 22809) == ncclFloat32);
+  CHECK(*ToNcclDataType(DataType::kFloat64, 22809) == ncclFloat64);
+  CHECK(*ToNcclDataType(DataType::kUint32, 22809) == ncclUint32);
+  CHECK(*ToNcclDataType(DataType::kUint64, 22809) == ncclUint64);
+  CHECK(*ToNcclDataType(DataType::kFloat8E4m3, 22809) == ncclFloat8e4m3);
+  CHECK(*ToNcclDataType(DataType::kFloat8E5m2, 22809) == ncclFloat8e5m2);
+  CHECK(*ToNcclDataType(DataType::kFloat8E4m3, 22400) == ncclFloat8e4m3);
+}
+
+TEST_CASE("float8 needs NCCL 2.24; older NCCL refuses it, naming both versions",
+          "[cuda][nccl]") {
+  for (DataType t : {DataType::kFloat8E4m3, DataType::kFloat8E5m2}) {
+    const StatusOr<ncclDataType_t> old = ToNcclDataType(t, 22304);
+    REQUIRE(old.status().code() == StatusCode::kUnimplemented);
+    CHECK_THAT(old.status().message(), Catch::Contains("2.24") &&
+                                           Catch::Contains("22304") &&
+                                           Catch::Contains(std::string(DataTypeName(t))));
+  }
+  // The other types do not depend on the version.
+  CHECK(*ToNcclDataType(DataType::kUint64, 21000) == ncclUint64);
+  CHECK(ToNcclDataType(static_cast<DataType>(200), 22809).status().code() ==
+        StatusCode::kInvalidArgument);
 }
 
 TEST_CASE("reduce ops map to NCCL's; avg needs NCCL 2.10", "[cuda][nccl]") {
