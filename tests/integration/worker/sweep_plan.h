@@ -17,8 +17,9 @@ namespace ccs::it {
 struct SweepOptions {
   uint32_t world = 1;
   std::vector<uint64_t> counts = {0, 1, 1001};
-  // 0: no large cases. Otherwise one more count per dtype with at least this
-  // many bytes of input per rank.
+  // 0: no large cases. Otherwise one more count per dtype (not uint32,
+  // uint64 or float8 unless `dtypes` names them: chunking depends on the
+  // element size only) with at least this many bytes of input per rank.
   uint64_t large_bytes = 0;
   // Large cases of reductions: every op (true) or one op per (kind, dtype),
   // rotating so that every op still runs large (false).
