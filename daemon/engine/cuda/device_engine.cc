@@ -133,9 +133,9 @@ class DeviceEngine final : public Engine {
   // and, when NCCL can serve it (no two ranks on one GPU), its
   // communicators; what fails is left to the op-time paths (communicators
   // are tried once more at the first NCCL op, missing signal blocks are
-  // allocated at the first kernel op). Multi-node: the nodes' NCCL agreement and this node's
-  // communicators (AgreeNccl), so that no op waits for them; a failure
-  // leaves the group staged on every node.
+  // allocated at the first kernel op). Multi-node: the nodes' NCCL
+  // agreement and this node's communicators (AgreeNccl), so that no op
+  // waits for them; a failure leaves the group staged on every node.
   void PrepareGroup(const GroupSetup& setup) override {
     if (setup.ranks.empty() || setup.gpus.size() != setup.ranks.size()) return;
     OpPlan plan;
@@ -415,7 +415,8 @@ class DeviceEngine final : public Engine {
   // The group's communicators, one per local rank on the rank's GPU, made
   // when the group forms (PrepareGroup) or at its first NCCL op from
   // `unique_id` (empty: every rank is here and the id is made here). A
-  // failure is kept: not retried.
+  // failure is kept and not retried (PrepareGroup, single-node, clears
+  // its own for one retry at the first op).
   Status EnsureNccl(const OpPlan& plan, const std::string& unique_id) {
     const std::vector<uint32_t> rank_gpus = RankGpus(plan);
     {
