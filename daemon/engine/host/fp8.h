@@ -55,6 +55,19 @@ inline uint32_t RoundMagnitude(uint32_t bits) {
   return bits < kMinNormal ? subnormal : normal;
 }
 
+// `f` narrowed: NaN becomes `kNan`, magnitudes rounding past `kTop` become
+// `kTop` (the format's largest finite value, or infinity), the sign kept.
+template <uint32_t kMantissa, uint32_t kBias, uint32_t kNan, uint32_t kTop>
+inline uint8_t Narrow(float f) {
+  const uint32_t all = std::bit_cast<uint32_t>(f);
+  const uint32_t sign = (all >> 24) & 0x80u;
+  const uint32_t bits = all & 0x7fffffffu;
+  const bool nan = bits > 0x7f800000u;
+  const uint32_t magnitude =
+      nan ? kNan : std::min(RoundMagnitude<kMantissa, kBias>(nan ? 0u : bits), kTop);
+  return static_cast<uint8_t>(magnitude | sign);
+}
+
 }  // namespace fp8_detail
 
 inline float Float8E4m3ToFloat(uint8_t b) {
@@ -72,14 +85,8 @@ inline float Float8E4m3ToFloat(uint8_t b) {
 }
 
 inline uint8_t FloatToFloat8E4m3(float f) {
-  const uint32_t all = std::bit_cast<uint32_t>(f);
-  const uint32_t sign = (all >> 24) & 0x80u;
-  const uint32_t bits = all & 0x7fffffffu;
-  const bool nan = bits > 0x7f800000u;
   // Saturating: anything that rounds past 448 (0x7E) is 448; never 0x7F.
-  const uint32_t magnitude =
-      nan ? 0x7fu : std::min(fp8_detail::RoundMagnitude<3, 7>(nan ? 0u : bits), 0x7eu);
-  return static_cast<uint8_t>(magnitude | sign);
+  return fp8_detail::Narrow<3, 7, /*nan=*/0x7fu, /*top=*/0x7eu>(f);
 }
 
 // e5m2 is the high byte of a float16, so widening is float16's.
@@ -88,14 +95,8 @@ inline float Float8E5m2ToFloat(uint8_t b) {
 }
 
 inline uint8_t FloatToFloat8E5m2(float f) {
-  const uint32_t all = std::bit_cast<uint32_t>(f);
-  const uint32_t sign = (all >> 24) & 0x80u;
-  const uint32_t bits = all & 0x7fffffffu;
-  const bool nan = bits > 0x7f800000u;
   // Anything that rounds past 57344 (0x7B) is infinity (0x7C).
-  const uint32_t magnitude =
-      nan ? 0x7eu : std::min(fp8_detail::RoundMagnitude<2, 15>(nan ? 0u : bits), 0x7cu);
-  return static_cast<uint8_t>(magnitude | sign);
+  return fp8_detail::Narrow<2, 15, /*nan=*/0x7eu, /*top=*/0x7cu>(f);
 }
 
 }  // namespace ccs

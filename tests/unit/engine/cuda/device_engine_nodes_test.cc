@@ -109,16 +109,23 @@ std::pair<Status, Status> RunBoth(Node& a, Share& sa, Node& b, Share& sb, bool r
 }
 
 // An all_reduce of 4 ranks, 0-1 on node a's GPUs 0-1 and 2-3 on node b's
-// `b_gpus`: both nodes run it staged around the network, without NCCL.
-void CheckBothStaged(Node& a, Node& b, MapExchange* exchange,
-                     std::vector<int32_t> b_gpus = {0, 1}) {
+// `b_gpus`: both nodes succeed, running it staged around the network
+// (`staged`) or through NCCL.
+void CheckBothRun(Node& a, Node& b, MapExchange* exchange, std::vector<int32_t> b_gpus,
+                  bool staged) {
   Share sa(4, {0, 1}, {0, 1}, exchange), sb(4, {2, 3}, std::move(b_gpus), exchange);
   bool ran[2];
   auto [sa_status, sb_status] = RunBoth(a, sa, b, sb, ran);
-  CHECK(sa_status.ok());
-  CHECK(sb_status.ok());
-  CHECK(ran[0]);
-  CHECK(ran[1]);
+  REQUIRE(sa_status.ok());
+  REQUIRE(sb_status.ok());
+  CHECK(ran[0] == staged);
+  CHECK(ran[1] == staged);
+}
+
+// ... staged, and no node made communicators.
+void CheckBothStaged(Node& a, Node& b, MapExchange* exchange,
+                     std::vector<int32_t> b_gpus = {0, 1}) {
+  CheckBothRun(a, b, exchange, std::move(b_gpus), /*staged=*/true);
   CHECK(a.fake->nccl_creates == 0);
   CHECK(b.fake->nccl_creates == 0);
 }
@@ -245,13 +252,7 @@ TEST_CASE("nodes agree on NCCL as the group forms, and its ops run without votin
   // The op finds the agreement made: NCCL, no vote (the op's exchange
   // stays empty), no new id, no creation.
   MapExchange fresh;
-  Share sa(4, {0, 1}, {0, 1}, &fresh), sb(4, {2, 3}, {1, 0}, &fresh);
-  bool ran[2];
-  auto [sa_status, sb_status] = RunBoth(a, sa, b, sb, ran);
-  REQUIRE(sa_status.ok());
-  REQUIRE(sb_status.ok());
-  CHECK_FALSE(ran[0]);
-  CHECK_FALSE(ran[1]);
+  CheckBothRun(a, b, &fresh, {1, 0}, /*staged=*/false);
   CHECK(a.fake->nccl_creates == 1);
   CHECK(b.fake->nccl_creates == 1);
   CHECK(b.fake->Logged(1, "nccl rank 2"));
